@@ -1,0 +1,1 @@
+"""Briefing tables: the store's records shaped into what each report section shows."""

@@ -1,0 +1,152 @@
+"""Tables and charts of the corpus overview report (notebooks/corpus_overview.ipynb)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from sitrep.briefing.display import Chart, HTMLBlock, header, key_figures, table
+from sitrep.config import display_path
+from sitrep.params import CorpusOverviewParams
+from sitrep.records import load_articles, load_meta
+
+UNDATED = "undated"
+UNKNOWN_SOURCE = "unknown outlet"
+
+
+@dataclass
+class CorpusView:
+    """The articles of one window of the store, and the parameters that chose them."""
+
+    params: CorpusOverviewParams
+    articles: pd.DataFrame
+    meta: dict[str, str]
+
+
+def load_corpus(params: CorpusOverviewParams) -> CorpusView:
+    articles = load_articles(params.store_path, params.start, params.end)
+    return CorpusView(params=params, articles=articles, meta=load_meta(params.store_path))
+
+
+def overview_header(view: CorpusView) -> HTMLBlock:
+    p = view.params
+    a = view.articles
+    dated = a["published"].dropna()
+    notices = []
+    if a.empty:
+        notices.append("No article in the store falls in this window: every table below is empty.")
+    facts = [
+        ("Coverage window", p.window_label),
+        ("Articles' publication dates", f"{min(dated):%d %b %Y} – {max(dated):%d %b %Y}" if len(dated) else "none dated"),
+        ("Store", display_path(p.store_path)),
+        ("Extraction", f"sitrep {view.meta.get('sitrep_version', '?')}, extractor {view.meta.get('extractor', '?')}"),
+    ]
+    return header(title=p.title, kicker="Corpus overview", facts=facts, notices=notices, window=p.window_label)
+
+
+def corpus_figures(view: CorpusView) -> HTMLBlock:
+    """Headline counts: articles, outlets, languages, words, duplicates."""
+    a = view.articles
+    return key_figures({
+        "articles": len(a),
+        "outlets": a["source"].dropna().nunique(),
+        "languages": a["language"].nunique(),
+        "words": int(a["n_words"].sum()) if len(a) else 0,
+        "exact duplicates merged": int((a["copies"] - 1).sum()) if len(a) else 0,
+        "near-duplicates flagged": int(a["near_duplicate_of"].notna().sum()) if len(a) else 0,
+    })
+
+
+def articles_per_date(view: CorpusView) -> pd.DataFrame:
+    a = view.articles
+    if a.empty:
+        return pd.DataFrame({"date": [], "articles": []})
+    days = a["published"].map(lambda d: d.isoformat() if pd.notna(d) else UNDATED)
+    return days.value_counts().rename_axis("date").reset_index(name="articles").sort_values("date").reset_index(drop=True)
+
+
+def per_date_chart(view: CorpusView) -> Chart | HTMLBlock:
+    counts = articles_per_date(view)
+    if counts.empty:
+        return HTMLBlock("<p>No articles in this window, so no chart.</p>", "No articles in this window.")
+    dated = counts[counts["date"] != UNDATED]
+    chart = (
+        alt.Chart(dated)
+        .mark_bar(color="#0b4f8a")
+        .encode(
+            x=alt.X("date:T", title="Publication date", timeUnit="yearmonthdate", axis=alt.Axis(format="%d %b", labelAngle=0)),
+            y=alt.Y("articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1)),
+            tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "articles:Q"],
+        )
+        .properties(width=560, height=180)
+    )
+    undated = int(counts.loc[counts["date"] == UNDATED, "articles"].sum())
+    caption = f"Articles per publication date ({len(view.articles)} articles; one bar per day"
+    caption += f"; {undated} undated, not shown)." if undated else ")."
+    return Chart(chart, caption=caption, alt_text=f"Bar chart of articles per day: " + ", ".join(f"{r.date}: {r.articles}" for r in dated.itertuples()), data=counts)
+
+
+def per_source_table(view: CorpusView) -> HTMLBlock:
+    a = view.articles
+    sources = a["source"].fillna(UNKNOWN_SOURCE)
+    frame = (
+        pd.DataFrame({"outlet": sources, "words": a["n_words"], "published": a["published"]})
+        .groupby("outlet", dropna=False)
+        .agg(articles=("words", "size"), words=("words", "sum"),
+             first=("published", lambda s: min((d for d in s if pd.notna(d)), default=None)),
+             last=("published", lambda s: max((d for d in s if pd.notna(d)), default=None)))
+        .reset_index()
+        .sort_values(["articles", "outlet"], ascending=[False, True])
+    )
+    return table(frame, caption="Articles per outlet", note="Outlets as given by the article metadata; 'unknown outlet' where none was given.")
+
+
+def language_table(view: CorpusView) -> HTMLBlock:
+    frame = view.articles["language"].value_counts().rename_axis("language").reset_index(name="articles").sort_values(["articles", "language"], ascending=[False, True])
+    return table(frame, caption="Languages (ISO 639 codes from the metadata; extraction rules cover English)")
+
+
+def length_table(view: CorpusView) -> HTMLBlock:
+    a = view.articles
+    if a.empty:
+        return table(pd.DataFrame(), caption="Article length")
+    words = a["n_words"]
+    frame = pd.DataFrame({
+        "measure": ["shortest", "median", "longest", "total"],
+        "words": [int(words.min()), int(words.median()), int(words.max()), int(words.sum())],
+    })
+    return table(frame, caption="Article length in words")
+
+
+def duplicates_table(view: CorpusView) -> HTMLBlock:
+    """Exact duplicates (one article held by several files) and near-duplicates."""
+    a = view.articles
+    by_id = a.set_index("id")
+    rows = []
+    for r in a.itertuples():
+        if r.copies > 1:
+            rows.append({"article": r.id, "kind": "exact duplicate (merged)", "of": "", "similarity": 1.0, "files": r.files})
+        if isinstance(r.near_duplicate_of, str):
+            other = r.near_duplicate_of
+            title = by_id.loc[other, "title"] if other in by_id.index else None
+            rows.append({"article": r.id, "kind": "near-duplicate (flagged)", "of": f"{other} {title or ''}".strip(), "similarity": r.near_duplicate_similarity, "files": r.files})
+    frame = pd.DataFrame(rows, columns=["article", "kind", "of", "similarity", "files"])
+    return table(frame, caption="Duplicates", empty="none: every article is distinct.",
+                 note="Near-duplicates share at least 60% of their word 5-grams (Jaccard) with an earlier article.")
+
+
+def article_list(view: CorpusView) -> HTMLBlock:
+    a = view.articles
+    frame = pd.DataFrame({
+        "published": a["published"].map(lambda d: d.isoformat() if pd.notna(d) else UNDATED),
+        "outlet": a["source"].fillna(UNKNOWN_SOURCE),
+        "title": a["title"].fillna("(no title)"),
+        "words": a["n_words"],
+        "id": a["id"],
+        "file": a["files"].str.replace("data/raw/articles/", "", regex=False),
+    })
+    return table(frame, caption="Articles in the window", column_classes={"published": "date", "title": "wide", "id": "code", "file": "path"},
+                 note="id: sha256 of the normalised text (first 16 hex digits). Files are under data/raw/articles/; "
+                      "file:line for JSONL. Languages and formats are summarised above.")

@@ -1,0 +1,163 @@
+"""The ``sitrep`` command line (see ../shared/CONTRACT.md for the public interface).
+
+Every command exits 0 on success and non-zero with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from sitrep import __version__
+from sitrep.config import DEFAULT_NOTEBOOK, DEFAULT_STORE, RAW_ARTICLES_DIR, REPORTS_DIR, display_path
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Reproducible, sourced situation briefings from news articles.")
+
+EXIT_FAILED = 1
+EXIT_PARTIAL = 3
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> None:
+    typer.echo(f"sitrep: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from sitrep.ingest import ArticleError
+    from sitrep.params import ParameterError
+    from sitrep.store import StoreError
+
+    errors: list[type[BaseException]] = [ArticleError, ParameterError, StoreError]
+    try:
+        from sitrep.extract.reference import ReferenceError
+
+        errors.append(ReferenceError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sitrep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False) -> None:
+    """Reproducible, sourced situation briefings from news articles."""
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Article files or folders (default: data/raw/articles).")] = None,
+    store: Annotated[Path, typer.Option("--store", help="DuckDB store to write.")] = DEFAULT_STORE,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove files under the given folders that no longer exist.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+) -> None:
+    """Read articles into the store and extract their records; prints a summary."""
+    from sitrep.store import update_store
+
+    paths = paths or [RAW_ARTICLES_DIR]
+    try:
+        summary = update_store(paths, store, prune=prune, progress=None if quiet else _progress("Ingesting"))
+    except _known_errors() as err:
+        fail(str(err))
+    for warning in summary.warnings:
+        typer.echo(f"sitrep: warning: {warning}", err=True)
+    for problem in summary.skipped:
+        typer.echo(f"sitrep: skipped: {problem}", err=True)
+    if not quiet:
+        typer.echo(
+            f"{display_path(store)}: {summary.files_seen} files seen, {summary.files_unchanged} unchanged, "
+            f"{summary.files_ingested} ingested, {len(summary.skipped)} skipped; "
+            f"{summary.articles_new} new articles, {summary.duplicates_merged} exact duplicates merged, "
+            f"{summary.near_duplicates} near-duplicates flagged; {summary.articles_total} articles in the store"
+            + (f"; {summary.articles_reextracted} re-extracted" if summary.articles_reextracted else "")
+            + (f"; {summary.files_pruned} files pruned" if summary.files_pruned else "")
+        )
+    if summary.skipped:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _progress(label: str):
+    """A progress wrapper for long loops: a rich bar on a terminal, nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def wrap(items, total):
+        from rich.progress import track
+
+        return track(items, total=total, description=label, transient=True, console=None)
+
+    return wrap
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the extraction JSON (the only output format).")] = True,
+) -> None:
+    """Extract actors, events and statements from article files; JSON on stdout."""
+    from sitrep.extract.report import extraction_json
+
+    try:
+        document, skipped = extraction_json(paths)
+    except _known_errors() as err:
+        fail(str(err))
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    for problem in skipped:
+        typer.echo(f"sitrep: skipped: {problem}", err=True)
+    if skipped:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def build(
+    notebook: Annotated[Path, typer.Argument(help="Report notebook.")] = DEFAULT_NOTEBOOK,
+    param: Annotated[Optional[list[str]], typer.Option("-p", "--param", help="Parameter KEY=VALUE (repeatable).")] = None,
+    params_file: Annotated[Optional[Path], typer.Option("--params", help="YAML file of parameters.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Formats to write: html,pdf.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Parent folder of the report folder.")] = REPORTS_DIR,
+    name: Annotated[Optional[str], typer.Option("--name", help="Report folder name (default: notebook stem).")] = None,
+) -> None:
+    """Execute a report notebook and render it to HTML and PDF in OUT/NAME/."""
+    import nbformat
+    import yaml
+
+    from sitrep.params import parse_cli_value
+    from sitrep.render.build import BuildError, build as build_report, notebook_defaults
+    from sitrep.render.execute import CellExecutionError
+
+    try:
+        overrides: dict = {}
+        if params_file is not None:
+            try:
+                loaded = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError) as err:
+                fail(f"{display_path(params_file)}: cannot read parameters: {str(err).splitlines()[0]}")
+            if not isinstance(loaded, dict):
+                fail(f"{display_path(params_file)}: parameters file must be a YAML mapping")
+            overrides.update(loaded)
+        if param:
+            defaults = notebook_defaults(nbformat.read(notebook, as_version=4), notebook) if notebook.is_file() else {}
+            for item in param:
+                key, sep, raw = item.partition("=")
+                if not sep or not key.strip():
+                    fail(f"parameter '{item}': expected KEY=VALUE")
+                overrides[key.strip()] = parse_cli_value(raw, defaults.get(key.strip()))
+        formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
+        result = build_report(notebook, overrides, out_dir=out, name=name, formats=formats)
+    except (BuildError, CellExecutionError, *_known_errors()) as err:
+        fail(str(err))
+    shown = ", ".join(display_path(p) for p in result.files.values())
+    typer.echo(f"built {result.name}: {shown}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,76 @@
+"""The records extraction produces for one article (plain dataclasses, JSON-ready).
+
+Every record keeps the sentence index and character offsets into the article body,
+so any claim built on it can be traced back to the sentence it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    actor: str
+    sentence: int
+    start: int
+    end: int
+    text: str
+    how: str = "alias"  # alias | coreference | pronoun | adjective
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    source: str | None
+    target: str | None
+    code: str
+    label: str
+    goldstein: float
+    quad_class: int
+    sentence: int
+    evidence: str
+    confidence: float
+    rule: str
+    start: int
+    end: int
+    attributed_to: str | None = None  # who the sentence says reported it ("according to ...")
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    speaker: str
+    target: str | None
+    stance: str
+    sentence: int
+    text: str
+    confidence: float
+    rule: str
+    start: int
+    end: int
+    attributed_to: str | None = None
+
+
+@dataclass(slots=True)
+class ArticleExtraction:
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    unknown_actors: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "sentences": [asdict(s) for s in self.sentences],
+            "mentions": [asdict(m) for m in self.mentions],
+            "events": [asdict(e) for e in self.events],
+            "statements": [asdict(s) for s in self.statements],
+            "unknown_actors": dict(self.unknown_actors),
+        }

@@ -1,0 +1,100 @@
+"""Reading the store: articles and extracted records as pandas DataFrames.
+
+Every reader takes the store path and optional filters (date window, actors,
+CAMEO codes) and opens the store read-only, so any number of reports can read it
+at once. Dates filter on the article's publication date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep.store import connect, store_meta
+
+ARTICLE_COLUMNS = "id, title, source, url, published, language, path, format, n_chars, n_words, near_duplicate_of, near_duplicate_similarity"
+
+
+def _window_sql(start: dt.date | None, end: dt.date | None, column: str = "a.published") -> tuple[str, list]:
+    clauses, args = [], []
+    if start:
+        clauses.append(f"{column} >= ?")
+        args.append(start)
+    if end:
+        clauses.append(f"{column} <= ?")
+        args.append(end)
+    return (" AND ".join(clauses) or "TRUE"), args
+
+
+def load_articles(store: Path, start: dt.date | None = None, end: dt.date | None = None, *, with_text: bool = False) -> pd.DataFrame:
+    """Articles published in the window (undated articles only when no window is set),
+    with the number of files that held each (``copies``; > 1 means exact duplicates)."""
+    where, args = _window_sql(start, end)
+    cols = ", ".join(f"a.{c.strip()}" for c in ARTICLE_COLUMNS.split(","))
+    text = ", a.text" if with_text else ""
+    con = connect(store, read_only=True)
+    try:
+        frame = con.execute(
+            f"""SELECT {cols}{text}, count(f.path) AS copies, string_agg(CASE WHEN f.line > 0 THEN f.path || ':' || f.line ELSE f.path END, '; ' ORDER BY f.path, f.line) AS files
+                FROM articles a JOIN files f ON f.article_id = a.id
+                WHERE {where}
+                GROUP BY ALL ORDER BY a.published NULLS LAST, a.id""",
+            args,
+        ).df()
+    finally:
+        con.close()
+    frame["published"] = pd.to_datetime(frame["published"]).dt.date
+    return frame
+
+
+def load_table(store: Path, table: str, start: dt.date | None = None, end: dt.date | None = None,
+               actors: Sequence[str] | None = None, codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows of an extraction table (``sentences``, ``mentions``, ``events``,
+    ``statements``, ``unknown_actors``) joined with their article's date and source.
+
+    ``actors`` keeps rows whose source/target/speaker/actor is one of them; ``codes``
+    keeps events whose CAMEO code starts with one of the given prefixes.
+    """
+    if table not in {"sentences", "mentions", "events", "statements", "unknown_actors"}:
+        raise ValueError(f"unknown table {table!r}")
+    where, args = _window_sql(start, end)
+    if actors:
+        cols = {"events": ("source", "target"), "statements": ("speaker", "target"), "mentions": ("actor_id",)}.get(table)
+        if cols:
+            where += " AND (" + " OR ".join(f"list_contains(?, t.{c})" for c in cols) + ")"
+            args += [list(actors)] * len(cols)
+    if codes and table == "events":
+        where += " AND (" + " OR ".join("starts_with(t.code, ?)" for _ in codes) + ")"
+        args += list(codes)
+    order = "a.published NULLS LAST, t.article_id" + ("" if table == "unknown_actors" else ", t.sentence, t.start")
+    con = connect(store, read_only=True)
+    try:
+        frame = con.execute(
+            f"""SELECT t.*, a.published, a.source AS outlet, a.title
+                FROM {table} t JOIN articles a ON a.id = t.article_id
+                WHERE {where} ORDER BY {order}""",
+            args,
+        ).df()
+    finally:
+        con.close()
+    frame["published"] = pd.to_datetime(frame["published"]).dt.date
+    return frame
+
+
+def load_actors(store: Path) -> pd.DataFrame:
+    con = connect(store, read_only=True)
+    try:
+        return con.execute("SELECT * FROM actors ORDER BY id").df()
+    finally:
+        con.close()
+
+
+def load_meta(store: Path) -> dict[str, str]:
+    con = connect(store, read_only=True)
+    try:
+        return store_meta(con)
+    finally:
+        con.close()

@@ -1,0 +1,361 @@
+"""The DuckDB store: schema, and writing articles with their extracted records.
+
+Third stage of the data flow (``ingest`` -> ``extract`` -> here). One call of
+:func:`update_store` is one transaction: either every new file lands with its
+records, or the store is left exactly as it was.
+
+Tables (one row per ...):
+
+``files``       (path, line) of an ingested file: its sha256 and the article it holds
+``articles``    article: metadata, body, size, near-duplicate flag
+``sentences``   sentence: article, index, character offsets, text
+``actors``      registry actor referenced by any record (id, name, type, country, role)
+``mentions``    actor mention: article, sentence, offsets, surface text, actor
+``events``      CAMEO event: source, target, code, label, Goldstein, QuadClass, evidence, rule
+``statements``  attributed statement: speaker, target, stance, sentence text
+``unknown_actors`` capitalised name the registry does not know, with its count per article
+``meta``        key/value: extractor fingerprint, registry and codebook versions
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
+from sitrep import __version__
+from sitrep.config import DEFAULT_STORE, display_path
+from sitrep.extract.records import ArticleExtraction
+from sitrep.ingest import Article, ArticleError, discover_files, read_articles
+
+if TYPE_CHECKING:
+    from sitrep.extract.pipeline import Extractor
+
+NEAR_DUPLICATE_THRESHOLD = 0.6
+SHINGLE_WORDS = 5
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS files (
+    path VARCHAR NOT NULL, line INTEGER NOT NULL, file_sha256 VARCHAR NOT NULL,
+    article_id VARCHAR NOT NULL, format VARCHAR NOT NULL, PRIMARY KEY (path, line));
+CREATE TABLE IF NOT EXISTS articles (
+    id VARCHAR PRIMARY KEY, title VARCHAR, source VARCHAR, url VARCHAR, published DATE,
+    language VARCHAR NOT NULL, path VARCHAR NOT NULL, format VARCHAR NOT NULL,
+    text VARCHAR NOT NULL, n_chars INTEGER NOT NULL, n_words INTEGER NOT NULL,
+    near_duplicate_of VARCHAR, near_duplicate_similarity DOUBLE);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text VARCHAR NOT NULL, PRIMARY KEY (article_id, sentence));
+CREATE TABLE IF NOT EXISTS actors (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, type VARCHAR NOT NULL,
+    country VARCHAR, role VARCHAR);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text VARCHAR NOT NULL, actor_id VARCHAR NOT NULL, how VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, source VARCHAR, target VARCHAR, code VARCHAR NOT NULL,
+    label VARCHAR NOT NULL, goldstein DOUBLE NOT NULL, quad_class INTEGER NOT NULL,
+    evidence VARCHAR NOT NULL, confidence DOUBLE NOT NULL, rule VARCHAR NOT NULL,
+    attributed_to VARCHAR);
+CREATE TABLE IF NOT EXISTS statements (
+    article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, speaker VARCHAR NOT NULL, target VARCHAR, stance VARCHAR NOT NULL,
+    text VARCHAR NOT NULL, confidence DOUBLE NOT NULL, rule VARCHAR NOT NULL, attributed_to VARCHAR);
+CREATE TABLE IF NOT EXISTS unknown_actors (
+    article_id VARCHAR NOT NULL, name VARCHAR NOT NULL, count INTEGER NOT NULL);
+"""
+
+RECORD_TABLES = ("sentences", "mentions", "events", "statements", "unknown_actors")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written (one-line message naming the file)."""
+
+
+def connect(path: Path | str = DEFAULT_STORE, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the store; read-only connections require the file to exist."""
+    path = Path(path)
+    shown = display_path(path)
+    if read_only and not path.is_file():
+        raise StoreError(f"{shown}: no store here (run `sitrep ingest` first)")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as err:
+        first = str(err).splitlines()[0]
+        if "lock" in first.lower():
+            raise StoreError(f"{shown}: the store is in use by another sitrep process") from None
+        raise StoreError(f"{shown}: cannot open store: {first}") from None
+    except duckdb.Error as err:
+        raise StoreError(f"{shown}: not a sitrep store: {str(err).splitlines()[0]}") from None
+    if not read_only:
+        con.execute(SCHEMA)
+    return con
+
+
+@dataclass
+class IngestSummary:
+    """What one :func:`update_store` call did."""
+
+    files_seen: int = 0
+    files_unchanged: int = 0
+    files_ingested: int = 0
+    files_pruned: int = 0
+    articles_new: int = 0
+    articles_removed: int = 0
+    articles_reextracted: int = 0
+    duplicates_merged: int = 0
+    near_duplicates: int = 0
+    articles_total: int = 0
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.files_ingested or self.files_pruned or self.articles_reextracted)
+
+
+def update_store(
+    paths: Iterable[Path | str],
+    store: Path | str = DEFAULT_STORE,
+    *,
+    prune: bool = False,
+    extractor: Extractor | None = None,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+) -> IngestSummary:
+    """Ingest article files into the store (one transaction) and return a summary.
+
+    Unchanged files are skipped; a changed file replaces what it held before. Bad
+    files are reported in ``summary.skipped`` and do not stop the others. With
+    ``prune``, files under the given folders that no longer exist are removed.
+    When the extraction rules or registry changed since the last ingest, every
+    article is extracted again.
+    """
+    paths = [Path(p) for p in paths]
+    summary = IngestSummary()
+    files = discover_files(paths)
+    summary.files_seen = len(files)
+    con = connect(store)
+    try:
+        known = dict(con.execute("SELECT path, any_value(file_sha256) FROM files GROUP BY path").fetchall())
+        to_read: list[Path] = []
+        for f in files:
+            sha = hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else None
+            if known.get(display_path(f)) == sha:
+                summary.files_unchanged += 1
+            else:
+                to_read.append(f)
+        articles: list[Article] = []
+        ingested_paths: list[str] = []
+        iterator = progress(to_read, len(to_read)) if progress else to_read
+        for f in iterator:
+            try:
+                got = read_articles(f)
+            except ArticleError as err:
+                summary.skipped.append(str(err))
+                continue
+            for a in got:
+                summary.warnings.extend(a.warnings)
+            articles.extend(got)
+            ingested_paths.append(display_path(f))
+        pruned: list[str] = []
+        if prune:
+            present = {display_path(f) for f in files}
+            roots = [display_path(p) for p in paths if p.is_dir()]
+            pruned = [k for k in known if k not in present and any(_under(k, r) for r in roots)]
+        if extractor is None:
+            from sitrep.extract.pipeline import Extractor
+
+            extractor = Extractor()
+        previous = con.execute("SELECT value FROM meta WHERE key = 'extractor'").fetchone()
+        if not ingested_paths and not pruned and previous is not None and previous[0] == extractor.fingerprint:
+            summary.articles_total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            summary.near_duplicates = con.execute("SELECT count(near_duplicate_of) FROM articles").fetchone()[0]
+            return summary  # nothing new: the store is not touched
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _write(con, articles, ingested_paths, pruned, extractor, summary)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        summary.articles_total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        con.close()
+    return summary
+
+
+def _under(path: str, root: str) -> bool:
+    return root in ("", ".") or path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _write(con, articles: list[Article], ingested_paths: list[str], pruned: list[str], extractor: Extractor, summary: IngestSummary) -> None:
+    replaced = sorted(set(ingested_paths) | set(pruned))
+    if replaced:
+        con.execute("DELETE FROM files WHERE list_contains(?, path)", [replaced])
+    summary.files_ingested = len(ingested_paths)
+    summary.files_pruned = len(pruned)
+    file_rows = [
+        {"path": a.path, "line": a.line or 0, "file_sha256": a.file_sha256, "article_id": a.id, "format": a.format}
+        for a in articles
+    ]
+    file_rows = list({(r["path"], r["line"]): r for r in file_rows}.values())
+    _insert(con, "files", file_rows)
+    existing = {r[0] for r in con.execute("SELECT id FROM articles").fetchall()}
+    fresh: dict[str, Article] = {}
+    for a in articles:
+        if a.id in existing or a.id in fresh:
+            summary.duplicates_merged += 1
+        else:
+            fresh[a.id] = a
+    # articles no file refers to any more go, with their records
+    orphans = [r[0] for r in con.execute("SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM files)").fetchall()]
+    if orphans:
+        _delete_articles(con, orphans)
+        summary.articles_removed = len(orphans)
+    _insert(con, "articles", [_article_row(a) for a in fresh.values()])
+    summary.articles_new = len(fresh)
+    fingerprint = extractor.fingerprint
+    previous = con.execute("SELECT value FROM meta WHERE key = 'extractor'").fetchone()
+    if previous is None or previous[0] != fingerprint:
+        targets = [(r[0], r[1]) for r in con.execute("SELECT id, text FROM articles ORDER BY id").fetchall()]
+        summary.articles_reextracted = max(0, len(targets) - len(fresh)) if previous is not None else 0
+        for table in RECORD_TABLES:
+            con.execute(f"DELETE FROM {table}")
+    else:
+        targets = [(a.id, a.text) for a in fresh.values()]
+    _insert_records(con, ((aid, extractor.extract(text)) for aid, text in targets))
+    _refresh_actors(con, extractor)
+    _set_meta(con, {"extractor": fingerprint, "sitrep_version": __version__, **extractor.versions()})
+    summary.near_duplicates = _flag_near_duplicates(con)
+
+
+def _article_row(a: Article) -> dict:
+    return {
+        "id": a.id, "title": a.meta.title, "source": a.meta.source, "url": a.meta.url,
+        "published": a.meta.published, "language": a.meta.language, "path": a.path,
+        "format": a.format, "text": a.text, "n_chars": len(a.text), "n_words": a.n_words,
+        "near_duplicate_of": None, "near_duplicate_similarity": None,
+    }
+
+
+def _delete_articles(con, ids: list[str]) -> None:
+    for table in RECORD_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+    con.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids])
+
+
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def _columns(con, table: str) -> list[str]:
+    if table not in _COLUMNS:
+        _COLUMNS[table] = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    return _COLUMNS[table]
+
+
+def _insert(con, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = _columns(con, table)
+    frame = pd.DataFrame.from_records(rows, columns=cols)
+    con.register("_sitrep_rows", frame)
+    try:
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _sitrep_rows")
+    finally:
+        con.unregister("_sitrep_rows")
+
+
+def _insert_records(con, extractions: Iterable[tuple[str, ArticleExtraction]], batch: int = 200) -> None:
+    buffers: dict[str, list[dict]] = {t: [] for t in RECORD_TABLES}
+
+    def flush() -> None:
+        for table, rows in buffers.items():
+            _insert(con, table, rows)
+            rows.clear()
+
+    for n, (aid, ex) in enumerate(extractions, start=1):
+        for s in ex.sentences:
+            buffers["sentences"].append({"article_id": aid, "sentence": s.index, "start": s.start, "end": s.end, "text": s.text})
+        for m in ex.mentions:
+            buffers["mentions"].append({"article_id": aid, "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text, "actor_id": m.actor, "how": m.how})
+        for e in ex.events:
+            buffers["events"].append({"article_id": aid, **_fields(e)})
+        for s in ex.statements:
+            buffers["statements"].append({"article_id": aid, **_fields(s)})
+        for name, count in ex.unknown_actors.items():
+            buffers["unknown_actors"].append({"article_id": aid, "name": name, "count": count})
+        if n % batch == 0:
+            flush()
+    flush()
+
+
+def _fields(record) -> dict:
+    return {name: getattr(record, name) for name in record.__slots__}
+
+
+def _refresh_actors(con, extractor: Extractor) -> None:
+    used = {
+        r[0]
+        for r in con.execute(
+            "SELECT actor_id FROM mentions UNION SELECT source FROM events UNION SELECT target FROM events "
+            "UNION SELECT speaker FROM statements UNION SELECT target FROM statements"
+        ).fetchall()
+        if r[0]
+    }
+    con.execute("DELETE FROM actors")
+    _insert(con, "actors", [extractor.actor_row(a) for a in sorted(used)])
+
+
+def _set_meta(con, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, str(value)])
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
+    """The word n-grams of a text (for near-duplicate detection)."""
+    words = re.findall(r"\w+", text.casefold())
+    if len(words) < size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _flag_near_duplicates(con) -> int:
+    """Flag each article whose text overlaps an earlier one (by date, then id) by at
+    least ``NEAR_DUPLICATE_THRESHOLD`` (Jaccard similarity of word 5-gram shingles)."""
+    rows = con.execute("SELECT id, text FROM articles ORDER BY published NULLS LAST, id").fetchall()
+    sets = [(aid, shingles(text)) for aid, text in rows]
+    flags = []
+    for i, (aid, mine) in enumerate(sets):
+        best, best_sim = None, 0.0
+        for other, theirs in sets[:i]:
+            if not mine or not theirs:
+                continue
+            small, large = sorted((len(mine), len(theirs)))
+            if small / large < NEAR_DUPLICATE_THRESHOLD:
+                continue
+            sim = len(mine & theirs) / len(mine | theirs)
+            if sim > best_sim:
+                best, best_sim = other, sim
+        if best is not None and best_sim >= NEAR_DUPLICATE_THRESHOLD:
+            flags.append((best, round(best_sim, 3), aid))
+    con.execute("UPDATE articles SET near_duplicate_of = NULL, near_duplicate_similarity = NULL")
+    for best, sim, aid in flags:
+        con.execute("UPDATE articles SET near_duplicate_of = ?, near_duplicate_similarity = ? WHERE id = ?", [best, sim, aid])
+    return len(flags)
+
+
+def store_meta(con) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+
+
