@@ -38,10 +38,10 @@ CAMEO_FILE = REFERENCE_DIR / "cameo.csv"
 
 
 def display_path(path: Path | str) -> str:
-    """A path as shown to users and written into reports: relative to the
-    project root when inside it (no absolute paths in outputs)."""
-    p = Path(path)
+    """A path as shown to users and kept in the store: relative to the project root
+    when inside it (so outputs carry no absolute paths), absolute otherwise."""
+    p = Path(path).resolve()
     try:
-        return p.resolve().relative_to(PROJ_ROOT).as_posix()
+        return p.relative_to(PROJ_ROOT).as_posix()
     except ValueError:
-        return p.as_posix() if not p.is_absolute() else p.name
+        return p.as_posix()

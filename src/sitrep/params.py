@@ -65,6 +65,13 @@ class ReportParams(BaseModel):
         return path if path.is_absolute() else PROJ_ROOT / path
 
     @property
+    def store_label(self) -> str:
+        """The store as named in a report: project-relative, or only its file name
+        when it lives elsewhere (reports carry no absolute paths)."""
+        shown = display_path(self.store_path)
+        return shown if not shown.startswith("/") else Path(shown).name
+
+    @property
     def window_label(self) -> str:
         if self.start and self.end:
             return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"

@@ -76,6 +76,18 @@ CREATE TABLE IF NOT EXISTS unknown_actors (
 RECORD_TABLES = ("sentences", "mentions", "events", "statements", "unknown_actors")
 
 
+def run(con: duckdb.DuckDBPyConnection, sql: str, args: list | None = None) -> None:
+    """Execute a statement that returns no rows and finish its result (DuckDB keeps
+    an unfetched result open and refuses further work on the connection)."""
+    con.execute(sql, args or []).fetchall()
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, args: list | None = None) -> tuple | None:
+    """The first row of a query (or None), with the result fully consumed."""
+    rows = con.execute(sql, args or []).fetchall()
+    return rows[0] if rows else None
+
+
 class StoreError(RuntimeError):
     """The store cannot be opened or written (one-line message naming the file)."""
 
@@ -98,7 +110,7 @@ def connect(path: Path | str = DEFAULT_STORE, *, read_only: bool = False) -> duc
     except duckdb.Error as err:
         raise StoreError(f"{shown}: not a sitrep store: {str(err).splitlines()[0]}") from None
     if not read_only:
-        con.execute(SCHEMA)
+        run(con, SCHEMA)
     return con
 
 
@@ -176,19 +188,19 @@ def update_store(
             from sitrep.extract.pipeline import Extractor
 
             extractor = Extractor()
-        previous = con.execute("SELECT value FROM meta WHERE key = 'extractor'").fetchone()
+        previous = first_row(con, "SELECT value FROM meta WHERE key = 'extractor'")
         if not ingested_paths and not pruned and previous is not None and previous[0] == extractor.fingerprint:
-            summary.articles_total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-            summary.near_duplicates = con.execute("SELECT count(near_duplicate_of) FROM articles").fetchone()[0]
+            summary.articles_total = first_row(con, "SELECT count(*) FROM articles")[0]
+            summary.near_duplicates = first_row(con, "SELECT count(near_duplicate_of) FROM articles")[0]
             return summary  # nothing new: the store is not touched
-        con.execute("BEGIN TRANSACTION")
+        run(con, "BEGIN TRANSACTION")
         try:
             _write(con, articles, ingested_paths, pruned, extractor, summary)
-            con.execute("COMMIT")
+            run(con, "COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            run(con, "ROLLBACK")
             raise
-        summary.articles_total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        summary.articles_total = first_row(con, "SELECT count(*) FROM articles")[0]
     finally:
         con.close()
     return summary
@@ -201,7 +213,7 @@ def _under(path: str, root: str) -> bool:
 def _write(con, articles: list[Article], ingested_paths: list[str], pruned: list[str], extractor: Extractor, summary: IngestSummary) -> None:
     replaced = sorted(set(ingested_paths) | set(pruned))
     if replaced:
-        con.execute("DELETE FROM files WHERE list_contains(?, path)", [replaced])
+        run(con, "DELETE FROM files WHERE list_contains(?, path)", [replaced])
     summary.files_ingested = len(ingested_paths)
     summary.files_pruned = len(pruned)
     file_rows = [
@@ -225,12 +237,12 @@ def _write(con, articles: list[Article], ingested_paths: list[str], pruned: list
     _insert(con, "articles", [_article_row(a) for a in fresh.values()])
     summary.articles_new = len(fresh)
     fingerprint = extractor.fingerprint
-    previous = con.execute("SELECT value FROM meta WHERE key = 'extractor'").fetchone()
+    previous = first_row(con, "SELECT value FROM meta WHERE key = 'extractor'")
     if previous is None or previous[0] != fingerprint:
         targets = [(r[0], r[1]) for r in con.execute("SELECT id, text FROM articles ORDER BY id").fetchall()]
         summary.articles_reextracted = max(0, len(targets) - len(fresh)) if previous is not None else 0
         for table in RECORD_TABLES:
-            con.execute(f"DELETE FROM {table}")
+            run(con, f"DELETE FROM {table}")
     else:
         targets = [(a.id, a.text) for a in fresh.values()]
     _insert_records(con, ((aid, extractor.extract(text)) for aid, text in targets))
@@ -250,8 +262,8 @@ def _article_row(a: Article) -> dict:
 
 def _delete_articles(con, ids: list[str]) -> None:
     for table in RECORD_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
-    con.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids])
+        run(con, f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+    run(con, "DELETE FROM articles WHERE list_contains(?, id)", [ids])
 
 
 _COLUMNS: dict[str, list[str]] = {}
@@ -271,7 +283,7 @@ def _insert(con, table: str, rows: list[dict]) -> None:
     con.register("_sitrep_rows", frame)
     try:
         quoted = ", ".join(f'"{c}"' for c in cols)
-        con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _sitrep_rows")
+        run(con, f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _sitrep_rows")
     finally:
         con.unregister("_sitrep_rows")
 
@@ -313,13 +325,13 @@ def _refresh_actors(con, extractor: Extractor) -> None:
         ).fetchall()
         if r[0]
     }
-    con.execute("DELETE FROM actors")
+    run(con, "DELETE FROM actors")
     _insert(con, "actors", [extractor.actor_row(a) for a in sorted(used)])
 
 
 def _set_meta(con, values: dict[str, str]) -> None:
     for key, value in values.items():
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, str(value)])
+        run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, str(value)])
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
@@ -349,9 +361,9 @@ def _flag_near_duplicates(con) -> int:
                 best, best_sim = other, sim
         if best is not None and best_sim >= NEAR_DUPLICATE_THRESHOLD:
             flags.append((best, round(best_sim, 3), aid))
-    con.execute("UPDATE articles SET near_duplicate_of = NULL, near_duplicate_similarity = NULL")
+    run(con, "UPDATE articles SET near_duplicate_of = NULL, near_duplicate_similarity = NULL")
     for best, sim, aid in flags:
-        con.execute("UPDATE articles SET near_duplicate_of = ?, near_duplicate_similarity = ? WHERE id = ?", [best, sim, aid])
+        run(con, "UPDATE articles SET near_duplicate_of = ?, near_duplicate_similarity = ? WHERE id = ?", [best, sim, aid])
     return len(flags)
 
 

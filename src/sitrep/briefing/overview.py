@@ -8,7 +8,6 @@ import altair as alt
 import pandas as pd
 
 from sitrep.briefing.display import Chart, HTMLBlock, header, key_figures, table
-from sitrep.config import display_path
 from sitrep.params import CorpusOverviewParams
 from sitrep.records import load_articles, load_meta
 
@@ -40,7 +39,7 @@ def overview_header(view: CorpusView) -> HTMLBlock:
     facts = [
         ("Coverage window", p.window_label),
         ("Articles' publication dates", f"{min(dated):%d %b %Y} – {max(dated):%d %b %Y}" if len(dated) else "none dated"),
-        ("Store", display_path(p.store_path)),
+        ("Store", p.store_label),
         ("Extraction", f"sitrep {view.meta.get('sitrep_version', '?')}, extractor {view.meta.get('extractor', '?')}"),
     ]
     return header(title=p.title, kicker="Corpus overview", facts=facts, notices=notices, window=p.window_label)

@@ -34,6 +34,21 @@ MAX_TITLE_WORDS = 16
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
 
 
+class _MetadataLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text and are validated (with a
+    clear message) by the metadata model, not by PyYAML's constructor."""
+
+
+_MetadataLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_metadata_yaml(text: str):
+    return yaml.load(text, Loader=_MetadataLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def discover_files(paths: Iterable[Path | str]) -> list[Path]:
     """Article files under the given files/folders, sorted, sidecars excluded.
 
@@ -131,7 +146,7 @@ def _read_sidecar(path: Path) -> dict:
         return {}
     shown = display_path(sidecar)
     try:
-        loaded = yaml.safe_load(decode_text(sidecar.read_bytes(), shown)[0])
+        loaded = load_metadata_yaml(decode_text(sidecar.read_bytes(), shown)[0])
     except yaml.YAMLError as err:
         raise ArticleError(shown, f"malformed YAML: {_yaml_problem(err)}", _yaml_line(err)) from None
     if loaded is None:
@@ -169,7 +184,7 @@ def _read_markdown(text: str, shown: str) -> tuple[str, dict]:
     match = _FRONT_MATTER.match(text)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
+            loaded = load_metadata_yaml(match.group(1))
         except yaml.YAMLError as err:
             raise ArticleError(shown, f"malformed front matter: {_yaml_problem(err)}", _yaml_line(err, offset=1)) from None
         if loaded is not None and not isinstance(loaded, dict):

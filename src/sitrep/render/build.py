@@ -68,9 +68,12 @@ def resolve_parameters(nb: nbformat.NotebookNode, path: Path, overrides: dict) -
     unknown = sorted(set(overrides) - set(defaults))
     if unknown:
         raise ParameterError(f"unknown parameter '{unknown[0]}' for {display_path(path)} (known: {', '.join(defaults)})")
-    dotted = nb.metadata.get("sitrep", {}).get("params_model", "sitrep.params:ReportParams")
-    model = load_model(dotted)
-    params = validate(model, defaults | overrides)
+    dotted = nb.metadata.get("sitrep", {}).get("params_model")
+    if dotted is None:  # a plain parameterised notebook: names checked, values passed as given
+        merged = defaults | overrides
+        known = {k: merged[k] for k in ReportParams.model_fields if k in merged}
+        return ReportParams.model_validate(known), merged
+    params = validate(load_model(dotted), defaults | overrides)
     values = params.model_dump(mode="json")
     return params, {k: values[k] for k in defaults if k in values}
 

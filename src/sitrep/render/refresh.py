@@ -34,6 +34,7 @@ def refresh(notebook: Path) -> int:
         cell.outputs = []
         if CHECK_MARK in cell.source and cell.source in by_source:
             cell.outputs = by_source[cell.source].outputs
+            cell.execution_count = by_source[cell.source].execution_count  # nbval skips unrun cells
             kept += 1
     nbformat.write(source, notebook)
     return kept
