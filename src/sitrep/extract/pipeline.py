@@ -1,35 +1,160 @@
-"""The extractor: one object that codes articles with the registry and rules."""
+"""The extractor: registry + codebook + rules, applied article by article."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections import Counter
+from pathlib import Path
 
 from sitrep import __version__
-from sitrep.extract.records import ArticleExtraction
+from sitrep.config import CAMEO_FILE, PACKAGE_DIR
+from sitrep.extract.actors import ActorFinder, unknown_names
+from sitrep.extract.codebook import load_codebook
+from sitrep.extract.events import FORCE_ROOTS, EventCoder, Frame, is_headline
+from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
+from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
 from sitrep.extract.sentences import blank_pipeline, split_sentences
+from sitrep.extract.statements import attribution, justify_statements, stance_of
+
+RULE_FILES = ("lexicon.py", "events.py", "actors.py", "statements.py", "pipeline.py", "sentences.py", "registry.py")
 
 
 class Extractor:
-    def __init__(self) -> None:
+    """Codes articles; build once, call :meth:`extract` per article."""
+
+    def __init__(self, states_file: Path = STATES_FILE, actors_file: Path = ACTORS_FILE, cameo_file: Path = CAMEO_FILE):
         self.nlp = blank_pipeline()
+        self.registry = Registry.load(states_file, actors_file)
+        self.codebook = load_codebook(cameo_file)
+        self.actors = ActorFinder(self.nlp, self.registry)
+        self.coder = EventCoder(self.nlp, self.codebook, is_person=lambda a: a in self.registry.actors and self.registry.actors[a].type == "person")
+        digest = hashlib.sha256(__version__.encode())
+        for path in (states_file, actors_file, cameo_file, *(PACKAGE_DIR / "extract" / f for f in RULE_FILES)):
+            digest.update(Path(path).read_bytes())
+        self._fingerprint = digest.hexdigest()[:16]
 
     @property
     def fingerprint(self) -> str:
         """Changes whenever extraction output could change (code, registry, codebook)."""
-        return hashlib.sha256(f"sitrep {__version__} sentences-only".encode()).hexdigest()[:16]
+        return self._fingerprint
 
     def versions(self) -> dict[str, str]:
-        """Versions of the reference data extraction used (for method notes)."""
-        return {}
+        """Versions of the reference data (for method notes)."""
+        return {
+            "registry_as_of": str(self.registry.as_of),
+            "registry_actors": str(len(self.registry.actors)),
+            "codebook_codes": str(len(self.codebook)),
+            "rules": str(len(self.coder.rules)),
+        }
 
     def actor_row(self, actor_id: str) -> dict:
-        """The ``actors`` table row of a registry actor."""
-        return {"id": actor_id, "name": actor_id, "type": "organisation", "country": None, "role": None}
+        return self.registry.row(actor_id)
 
     def actor_json(self, actor_id: str) -> dict:
-        row = self.actor_row(actor_id)
+        row = self.registry.row(actor_id)
         return {k: row[k] for k in ("id", "name", "type", "country", "role")}
 
-    def extract(self, text: str, published=None) -> ArticleExtraction:
-        sentences, _ = split_sentences(self.nlp, text)
-        return ArticleExtraction(sentences=sentences)
+    # --- one article -------------------------------------------------------------
+    def extract(self, text: str, published: dt.date | None = None) -> ArticleExtraction:
+        sentences, spans = split_sentences(self.nlp, text)
+        out = ArticleExtraction(sentences=sentences)
+        frame = Frame()
+        recent_people: list[str] = []
+        previous_people: list[str] = []
+        last_pair: list[str] = []
+        unknown: Counter[str] = Counter()
+        events: list[tuple[Event, bool]] = []
+        statements: list[Statement] = []
+        for sentence, span in zip(sentences, spans):
+            doc = span.doc
+            offset = sentence.start - span.start_char
+            mentions = self.actors.find(doc, span, published, recent_people, previous_people, last_pair)
+            for m in mentions:
+                out.mentions.append(Mention(m.actor, sentence.index, offset + doc[m.start].idx,
+                                            offset + doc[m.end - 1].idx + len(doc[m.end - 1].text), m.text, m.kind))
+            unknown.update(unknown_names(doc, span, self.actors.covered))
+            groups = self.coder._groups(doc, mentions)
+            reported, speaker = attribution(doc, span, mentions, groups)
+            coded = self.coder.code_sentence(doc, span, mentions, frame, speaker)
+            headline = is_headline(sentence.text)
+            stance_spans: set[tuple[str, str | None, str]] = set()
+            for c in coded:
+                if c.embedded or not c.sources:
+                    continue
+                entry = self.codebook.get(c.code) or self.codebook[c.code[:2]]
+                start = offset + doc[c.start].idx
+                end = offset + doc[c.end - 1].idx + len(doc[c.end - 1].text)
+                attributed = ",".join(reported) or None
+                for source in c.sources:
+                    for target in (c.targets or [None]):
+                        if target == source:
+                            continue
+                        events.append((Event(source, target, entry.code, entry.name, entry.goldstein, entry.quad_class,
+                                             sentence.index, sentence.text, c.confidence, c.rule, start, end, attributed), headline))
+                        stance = stance_of(entry.code, c.rule)
+                        if stance and not headline:
+                            stance_spans.add((source, target, stance))
+                            statements.append(Statement(source, target, stance, sentence.index, sentence.text,
+                                                        c.confidence, c.rule, start, end, attributed))
+            for subjects, tok_i in justify_statements(doc, span, mentions, groups, self.coder):
+                for who in subjects:
+                    attacked = [_country(self.registry, t) for t in frame.attacked]
+                    target = next((t for t in attacked if t and t != _country(self.registry, who)), None)
+                    statements.append(Statement(who, target, "justify", sentence.index, sentence.text, 0.7, "justify",
+                                                offset + doc[tok_i].idx, offset + doc[tok_i].idx + len(doc[tok_i].text),
+                                                ",".join(reported) or None))
+                    stance_spans.add((who, target, "justify"))
+            if speaker and not stance_spans and not headline:
+                for who in speaker:
+                    statements.append(Statement(who, None, "other", sentence.index, sentence.text, 0.6, "reported-speech",
+                                                sentence.start, sentence.end, ",".join(reported) or None))
+            people = [m.actor for m in mentions if self.registry.actors[m.actor].type == "person"]
+            recent_people.extend(people)
+            previous_people = list(dict.fromkeys(people))
+            states = [m.actor for m in mentions if self.registry.actors[m.actor].type == "state" and m.kind != "anaphor"]
+            for group in groups:
+                ids = list(dict.fromkeys(m.actor for m in group if m.kind != "anaphor"))
+                if len(ids) == 2 and all(self.registry.actors[i].type == "state" for i in ids):
+                    last_pair = ids
+            del states
+        out.events = _dedupe_events(events, self.registry)
+        out.statements = _dedupe_statements(statements)
+        out.unknown_actors = dict(sorted(unknown.items()))
+        return out
+
+
+def _country(registry: Registry, actor_id: str | None) -> str | None:
+    if actor_id is None:
+        return None
+    actor = registry.actors.get(actor_id)
+    return actor.country if actor else None
+
+
+def _dedupe_events(events: list[tuple[Event, bool]], registry: Registry) -> list[Event]:
+    """One event per (source, target, code) in an article, as ICEWS does; a
+    headline's event is dropped when the body reports the same kind of act."""
+    body_keys = {(_country(registry, e.source), e.code[:2], _country(registry, e.target)) for e, h in events if not h}
+    seen: set[tuple] = set()
+    kept: list[Event] = []
+    for event, headline in events:
+        if headline and (_country(registry, event.source), event.code[:2], _country(registry, event.target)) in body_keys:
+            continue
+        key = (event.source, event.target, event.code)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(event)
+    return kept
+
+
+def _dedupe_statements(statements: list[Statement]) -> list[Statement]:
+    seen: set[tuple] = set()
+    kept = []
+    for s in statements:
+        key = (s.speaker, s.target, s.stance)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(s)
+    return kept

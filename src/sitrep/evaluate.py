@@ -1,0 +1,157 @@
+"""Scoring extraction against a gold annotation (precision, recall, F1).
+
+Events are compared as (source country, CAMEO root code, target country) triples,
+statements as (speaker country, stance) pairs, actors by id. A gold item may list
+alternatives (``source_alt``, ``target_alt``, ``code_alt``), be ``symmetric``
+(source and target may be swapped), and a null target without alternatives
+accepts any target. Each gold item matches at most one prediction (maximum
+bipartite matching), so duplicates in the output count as false positives.
+
+Gold files follow ``../shared/eval/seed_gold.yaml``; ``python -m sitrep.evaluate
+GOLD.yaml ARTICLE...`` prints the scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass
+class Score:
+    name: str
+    gold: int
+    predicted: int
+    matched: int
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def line(self) -> str:
+        return (f"{self.name:<28} gold {self.gold:>3}  predicted {self.predicted:>3}  matched {self.matched:>3}  "
+                f"P {self.precision:.2f}  R {self.recall:.2f}  F1 {self.f1:.2f}")
+
+
+def _match(gold: list, predicted: list, fits) -> int:
+    """Size of a maximum matching between gold and predicted items (Kuhn's algorithm)."""
+    owner: dict[int, int] = {}
+
+    def augment(g: int, seen: set[int]) -> bool:
+        for p in range(len(predicted)):
+            if p in seen or not fits(gold[g], predicted[p]):
+                continue
+            seen.add(p)
+            if p not in owner or augment(owner[p], seen):
+                owner[p] = g
+                return True
+        return False
+
+    return sum(1 for g in range(len(gold)) if augment(g, set()))
+
+
+def _countries(gold_actors: dict[str, str | None], ids) -> set:
+    return {gold_actors.get(i, i) for i in ids}
+
+
+def event_fits(gold_actors: dict[str, str | None]):
+    def fits(g: dict, p: tuple) -> bool:
+        sources = _countries(gold_actors, [g["source"], *(g.get("source_alt") or [])])
+        roots = {str(c)[:2].zfill(2) for c in [g["code"], *(g.get("code_alt") or [])]}
+        if g.get("target") is None and not g.get("target_alt"):
+            targets = None
+        else:
+            targets = _countries(gold_actors, [g.get("target"), *(g.get("target_alt") or [])])
+        src, root, tgt = p
+        if root not in roots:
+            return False
+        if src in sources and (targets is None or tgt in targets):
+            return True
+        return bool(g.get("symmetric")) and tgt in sources and (targets is None or src in targets)
+    return fits
+
+
+def statement_fits(gold_actors: dict[str, str | None]):
+    def fits(g: dict, p: tuple) -> bool:
+        return p[1] == g["stance"] and p[0] in _countries(gold_actors, [g["speaker"], *(g.get("speaker_alt") or [])])
+    return fits
+
+
+def gold_code(value) -> str:
+    """CAMEO codes in YAML may lose their leading zero (018 -> 18 as an int)."""
+    text = str(value)
+    return text.zfill(3) if len(text) < 3 else text
+
+
+def score_article(gold: dict, extraction, registry) -> list[Score]:
+    """Scores of one extracted article against its gold entry."""
+    gold_actors = {a["id"]: a.get("country") or a["id"] for a in gold.get("actors", [])}
+    for e in gold.get("events", []):
+        e["code"] = gold_code(e["code"])
+        e["code_alt"] = [gold_code(c) for c in e.get("code_alt") or []]
+
+    def country(actor_id):
+        if actor_id is None:
+            return None
+        actor = registry.actors.get(actor_id)
+        if actor is None:
+            return actor_id
+        return actor.country if actor.country else actor_id
+
+    predicted_events = [(country(e.source), e.code[:2], country(e.target)) for e in extraction.events]
+    predicted_statements = [(country(s.speaker), s.stance) for s in extraction.statements]
+    found_actors = {m.actor for m in extraction.mentions}
+    gold_ids = [a["id"] for a in gold.get("actors", [])]
+    return [
+        Score("events (src, root, tgt)", len(gold.get("events", [])), len(predicted_events),
+              _match(gold.get("events", []), predicted_events, event_fits(gold_actors))),
+        Score("statements (speaker, stance)", len(gold.get("statements", [])), len(predicted_statements),
+              _match(gold.get("statements", []), predicted_statements, statement_fits(gold_actors))),
+        Score("actors", len(gold_ids), len(found_actors), len([a for a in gold_ids if a in found_actors])),
+    ]
+
+
+def evaluate(gold_file: Path, articles: list[Path]) -> list[Score]:
+    """Scores summed over the gold file's articles (matched to files in order, or by id)."""
+    from sitrep.extract.pipeline import Extractor
+    from sitrep.ingest import read_articles
+
+    doc = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+    extractor = Extractor()
+    totals: dict[str, Score] = {}
+    for gold, path in zip(doc["articles"], articles):
+        [article] = read_articles(path)
+        day = gold.get("date")
+        day = dt.date.fromisoformat(str(day)) if day else article.meta.published
+        for s in score_article(gold, extractor.extract(article.text, day), extractor.registry):
+            t = totals.setdefault(s.name, Score(s.name, 0, 0, 0))
+            t.gold += s.gold
+            t.predicted += s.predicted
+            t.matched += s.matched
+    return list(totals.values())
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print("usage: python -m sitrep.evaluate GOLD.yaml ARTICLE...", file=sys.stderr)
+        return 2
+    for s in evaluate(Path(argv[0]), [Path(a) for a in argv[1:]]):
+        print(s.line())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

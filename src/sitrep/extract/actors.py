@@ -1,0 +1,165 @@
+"""Finding actors in a sentence: registry aliases, titles, coreference, unknown names.
+
+Mentions are found with spaCy's PhraseMatcher over every surface form of the
+registry (longest match wins), then cleaned up the way a reader would:
+
+- a state or body followed by a title and a named person ("Iran's long-time
+  supreme leader, Ali Khamenei", "Russia's ambassador to the United Nations,
+  Vassily Nebenzia") is one mention of the person;
+- a capital followed by another capitalised word ("Washington Post") is a name,
+  not the government;
+- "he"/"she" refer to the only person of the sentence so far or of the previous
+  sentence; "both governments" to the last pair of states named together;
+- capitalised names the registry does not know are collected as candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from sitrep.extract.lexicon import PRONOUNS_PERSON, TITLE_WORDS
+from sitrep.extract.registry import Registry
+
+LOCATIVE_PREPS = {"in", "at", "near", "from", "over", "across", "inside", "outside", "around", "throughout", "within"}
+PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"), ("both", "states")}
+CANDIDATE_STOP = {
+    "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "While", "After", "Before", "During", "Among",
+    "According", "It", "Its", "This", "That", "These", "Those", "He", "She", "They", "We", "I", "There", "Hours", "Local",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April",
+    "May", "June", "July", "August", "September", "October", "November", "December", "Speaking", "Can", "Large", "Regional",
+    "Explosions", "Members", "Secretary-General", "President", "Minister", "Foreign", "Prime", "Defence", "Defense", "Supreme",
+    "Leader", "Ayatollah", "Sheikh", "Prince", "Crown", "Chancellor", "Mr", "Mrs", "Ms", "Dr", "Gen", "Lebanese", "Turkish",
+    "Islamic", "Republic", "Moscow", "Copyright", "Home", "Most", "Related", "Weather", "Markets", "Oil", "Air", "Base",
+}
+
+
+@dataclass
+class Found:
+    """An actor mention while a sentence is processed (token span and resolution)."""
+
+    actor: str
+    start: int  # token index in the doc
+    end: int
+    kind: str   # name | surname | adjective | capital | descriptor | pronoun | anaphor
+    text: str
+    locative: bool = False
+
+
+class ActorFinder:
+    def __init__(self, nlp: Language, registry: Registry):
+        self.registry = registry
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        forms: set[str] = set()
+        for alias in registry.index:
+            forms.add(alias)
+            if alias[:1].islower():
+                forms.add(alias[:1].upper() + alias[1:])
+        self.forms = {f: (f if f in registry.index else f[:1].lower() + f[1:]) for f in forms}
+        patterns = list(nlp.tokenizer.pipe(sorted(forms)))
+        self.matcher.add("ACTOR", patterns)
+
+    def find(self, doc: Doc, sent: Span, day: dt.date | None, recent_people: list[str],
+             previous_people: list[str], last_pair: list[str]) -> list[Found]:
+        """Mentions in one sentence, resolved for the article's date."""
+        spans = filter_spans(self.matcher(doc[sent.start:sent.end], as_spans=True))
+        self.covered = {i for sp in spans for i in range(sp.start, sp.end)}
+        found: list[Found] = []
+        people_so_far: list[str] = []
+        for span in spans:
+            alias = self.forms.get(span.text, span.text)
+            resolved = self.registry.resolve(alias, day, recent_people + people_so_far)
+            if resolved is None:
+                continue
+            actor, kind = resolved
+            nxt = doc[span.end] if span.end < len(doc) else None
+            if kind == "capital" and nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha and span.end < sent.end:
+                continue  # "Washington Post", "Moscow Times": part of another name
+            prev = doc[span.start - 1] if span.start > sent.start else None
+            locative = kind in ("capital", "name") and prev is not None and prev.lower_ in LOCATIVE_PREPS \
+                and self.registry.actors[actor].type == "state"
+            found.append(Found(actor, span.start, span.end, kind, span.text, locative))
+            if self.registry.actors[actor].type == "person":
+                people_so_far.append(actor)
+        found = self._merge_titles(doc, found)
+        found += self._pronouns(doc, sent, found, previous_people)
+        found += self._pairs(doc, sent, last_pair)
+        return sorted(found, key=lambda f: f.start)
+
+    def _merge_titles(self, doc: Doc, found: list[Found]) -> list[Found]:
+        """Drop state/body mentions that only form the title of the person named next."""
+        drop: set[int] = set()
+        for i, head in enumerate(found):
+            if head.kind not in ("adjective", "name", "capital", "descriptor") or self.registry.actors[head.actor].type == "person" and head.kind != "descriptor":
+                continue
+            j = i + 1
+            pos = head.end
+            while j < len(found):
+                nxt = found[j]
+                gap = [t.lower_ for t in doc[pos:nxt.start]]
+                if any(w not in TITLE_WORDS for w in gap) or len(gap) > 9:
+                    break
+                person = self.registry.actors[nxt.actor]
+                if person.type == "person" and nxt.kind in ("name", "surname"):
+                    head_actor = self.registry.actors[head.actor]
+                    same = head.actor == nxt.actor or head_actor.id == person.country or head_actor.type in ("organisation",)
+                    if same:
+                        drop.update(range(i, j))
+                    break
+                pos = nxt.end
+                j += 1
+        return [f for k, f in enumerate(found) if k not in drop]
+
+    def _pronouns(self, doc: Doc, sent: Span, found: list[Found], previous_people: list[str]) -> list[Found]:
+        out = []
+        for tok in doc[sent.start:sent.end]:
+            if tok.text not in PRONOUNS_PERSON:
+                continue
+            before = {f.actor for f in found if f.end <= tok.i and self.registry.actors[f.actor].type == "person"}
+            candidates = before or set(previous_people)
+            if len(candidates) == 1:
+                out.append(Found(next(iter(candidates)), tok.i, tok.i + 1, "pronoun", tok.text))
+        return out
+
+    def _pairs(self, doc: Doc, sent: Span, last_pair: list[str]) -> list[Found]:
+        if len(last_pair) != 2:
+            return []
+        out = []
+        toks = doc[sent.start:sent.end]
+        for a, b in zip(toks, toks[1:]):
+            if (a.lower_, b.lower_) in PAIR_ANAPHORS:
+                out.extend(Found(actor, a.i, b.i + 1, "anaphor", f"{a.text} {b.text}") for actor in last_pair)
+        return out
+
+
+def unknown_names(doc: Doc, sent: Span, covered: set[int]) -> list[str]:
+    """Capitalised word sequences in the sentence that no registry alias covers."""
+    names, current = [], []
+    toks = list(doc[sent.start:sent.end])
+    for k, tok in enumerate(toks):
+        word = tok.text
+        capital = word[:1].isupper() and tok.is_alpha and tok.i not in covered
+        joiner = current and word in {"al-", "bin", "of", "de", "ibn", "van", "von", "der", "al"} and k + 1 < len(toks) and toks[k + 1].text[:1].isupper()
+        if capital or joiner:
+            current.append(tok)
+            continue
+        _flush(current, names, sent)
+        current = []
+    _flush(current, names, sent)
+    return names
+
+
+def _flush(tokens, names: list[str], sent: Span) -> None:
+    while tokens and (tokens[0].text in CANDIDATE_STOP or (tokens[0].i == sent.start and len(tokens) == 1)):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].text in {"of", "al", "bin", "de"}:
+        tokens = tokens[:-1]
+    if tokens and not (len(tokens) == 1 and tokens[0].i == sent.start):
+        text = " ".join(t.text for t in tokens)
+        if len(text) > 2 and not text.isupper() or len(text) >= 3:
+            names.append(text)

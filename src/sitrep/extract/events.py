@@ -1,0 +1,381 @@
+"""Coding events: trigger phrases (spaCy Matcher) plus argument rules.
+
+For every trigger of :mod:`sitrep.extract.lexicon` found in a sentence:
+
+- the **source** is the first subject-like group of actor mentions of the clause
+  before the trigger ("Washington and Tel Aviv"); for a noun trigger it may be the
+  adjectives right before it ("US and Israeli strikes"), and in the passive the
+  agent after "by"/"attributed to";
+- the **target** is the first group after the trigger (direct object or after one
+  of the trigger's prepositions); appeals keep only an explicit addressee;
+- a verbal act whose object reports an attack ("condemned the strikes on Iran")
+  targets the attackers, and the reported attack is not coded a second time;
+- an attack or killing whose perpetrator the sentence does not name takes it from
+  the article's context (the last attackers named), with lower confidence;
+- the code is refined by keywords after the trigger ("called for a ceasefire" is
+  0256, "called for talks" 026).
+
+Each event keeps the rule that fired, so an analyst can see why it was coded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from sitrep.extract.actors import Found
+from sitrep.extract.lexicon import KEYWORDS, TITLE_WORDS, TRIGGERS, Trigger, inflect
+
+CLAUSE_BREAKS = {";", "while", "whereas", "but", "although", "though", "—", "–"}
+VERB_LEADS = {"has", "have", "had", "also", "then", "later", "again", "to", "and", "will", "would", "could", "may",
+              "might", "did", "not", "who", "which", "that", "it", "they", "he", "she", "we", "i", "also", "still", "now",
+              "repeatedly", "jointly", "reportedly", "allegedly", "subsequently", "yesterday", "today", "forces",
+              "troops", "jets", "militants", "fighters", "rebels", "police"}
+DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "both", "all", "other", "several", "some"}
+FORCE_NOUNS = {"strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "bombing", "bombings", "bombardment",
+               "raid", "raids", "killing", "killings", "assassination", "invasion", "offensive", "assault", "operation",
+               "operations", "war", "aggression", "escalation"}
+GROUP_JOINERS = {"and", ",", "&", "as", "well", "or"}
+SUBJECT_BLOCKERS = {"of", "to", "with", "on", "against", "for", "by", "at", "in", "from", "between", "into", "over",
+                    "about", "toward", "towards", "across", "near", "than", "under", "after", "before", "during", "among"}
+PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "had", "have", "has"}
+FORCE_ROOTS = {"18", "19", "20"}
+VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
+
+
+@dataclass
+class Frame:
+    """What the article has established so far: who attacks whom."""
+
+    attackers: list[str] = field(default_factory=list)
+    attacked: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Coded:
+    """An event before it becomes a record (token positions, actor lists)."""
+
+    code: str
+    sources: list[str]
+    targets: list[str]
+    start: int
+    end: int
+    rule: str
+    confidence: float
+    inferred_source: bool = False
+    embedded: bool = False
+    nominal: bool = False
+
+
+def _slot(word: str) -> dict:
+    if word.startswith("~"):
+        return {"OP": "{0,%d}" % int(word[1:])}
+    if word.startswith("@"):
+        return {"LOWER": {"IN": list(KEYWORDS[word[1:]])}}
+    options: set[str] = set()
+    for alt in word.split("|"):
+        options |= {alt[1:].lower()} if alt.startswith("=") else inflect(alt)
+    return {"LOWER": {"IN": sorted(options)}}
+
+
+def build_matcher(nlp: Language) -> tuple[Matcher, dict[str, Trigger]]:
+    matcher = Matcher(nlp.vocab)
+    rules: dict[str, Trigger] = {}
+    for n, trig in enumerate(TRIGGERS):
+        key = f"T{n:03d}"
+        rules[key] = trig
+        matcher.add(key, [[_slot(w) for w in trig.pattern.split()]])
+    return matcher, rules
+
+
+class EventCoder:
+    def __init__(self, nlp: Language, codebook: dict, is_person=lambda actor: False):
+        self.registry_person = is_person
+        self.matcher, self.rules = build_matcher(nlp)
+        self.codebook = codebook
+        self.order = {key: n for n, key in enumerate(self.rules)}
+
+    # --- triggers ------------------------------------------------------------------
+    def triggers(self, doc: Doc, sent: Span, mentions: list[Found]) -> list[tuple[Trigger, int, int]]:
+        """Non-overlapping trigger matches: the longest per token, then list order."""
+        covered = {i for m in mentions for i in range(m.start, m.end) if m.kind not in ("adjective",)}
+        found = []
+        for key, start, end in self.matcher(doc[sent.start:sent.end]):
+            start += sent.start
+            end += sent.start
+            if start in covered:
+                continue
+            trig = self.rules[self.nlp_key(key, doc)]
+            window = [t.lower_ for t in doc[start:end]] + self._window(doc, sent, end, trig.window)
+            if trig.requires and not self._has(window, trig.requires):
+                continue
+            found.append((trig, start, end, self.order[self.nlp_key(key, doc)]))
+        found.sort(key=lambda x: (x[1], -(x[2] - x[1]), x[3]))
+        chosen: list[tuple[Trigger, int, int]] = []
+        taken: set[int] = set()
+        for trig, start, end, _ in found:
+            if start in taken:
+                continue
+            chosen.append((trig, start, end))
+            taken.update(range(start, end))
+        return chosen
+
+    @staticmethod
+    def nlp_key(key: int, doc: Doc) -> str:
+        return doc.vocab.strings[key]
+
+    @staticmethod
+    def _window(doc: Doc, sent: Span, end: int, size: int) -> list[str]:
+        return [t.lower_ for t in doc[end:min(sent.end, end + size)]]
+
+    @staticmethod
+    def _has(words: list[str], keyset: str) -> bool:
+        keys = KEYWORDS[keyset]
+        return any(w in keys for w in words)
+
+    # --- arguments -----------------------------------------------------------------
+    def code_sentence(self, doc: Doc, sent: Span, mentions: list[Found], frame: Frame, speaker: list[str]) -> list[Coded]:
+        triggers = self.triggers(doc, sent, mentions)
+        if not triggers:
+            return []
+        clauses = self._clauses(doc, sent)
+        groups = self._groups(doc, mentions)
+        mention_ends = {m.end for m in mentions}
+        coded: list[Coded] = []
+        last_source: list[str] = []
+        for trig, start, end in triggers:
+            clause = next((c for c in clauses if c[0] <= start < c[1]), (sent.start, sent.end))
+            code = self._refine(trig, doc, sent, end)
+            passive = self._passive_agent(doc, groups, start, end, clause)
+            sources, inferred = [], False
+            nominal = trig.nominal or self._is_gerund(doc, start) or self._noun_use(doc, start, mention_ends)
+            between = self._between(doc, groups, end, clause) if nominal else None
+            if passive:
+                sources = passive
+            elif between:
+                sources = between[0]
+            elif nominal:
+                sources = self._nominal_source(doc, groups, start, end, clause)
+            if not sources and (not nominal or code[:2] == "04"):
+                sources = self._subject(doc, groups, start, clause)
+            if not sources and last_source and code[:2] in VERBAL_ROOTS:
+                sources = last_source  # "X condemned ... and called for ..."
+            if not sources and code[:2] in VERBAL_ROOTS and speaker:
+                sources, inferred = speaker, True
+            targets = between[1] if between else self._target(doc, groups, trig, start, end, clause, code, exclude=set(sources))
+            if passive:
+                targets = [t for t in targets if t not in passive]
+            if trig.name == "kill":
+                if any(self.registry_person(t) for t in targets):
+                    code = "186"
+            if passive or self._agentless_passive(doc, start, end):
+                before = self._subject(doc, groups, start, clause, allow_locative=True)
+                if before and not set(before) & set(sources):
+                    targets = before
+            if not sources and code[:2] in FORCE_ROOTS and frame.attackers:
+                sources, inferred = [a for a in frame.attackers if a not in targets], True
+            if not targets and code[:2] in FORCE_ROOTS and frame.attacked and sources and not set(frame.attacked) & set(sources):
+                targets = list(frame.attacked)
+            if not targets and trig.embedding and trig.target != "none" and code[:2] in VERBAL_ROOTS and frame.attackers:
+                topic = {t.lower_ for t in doc[start:min(clause[1], end + trig.window)]}
+                if topic & FORCE_NOUNS:  # "described the bombings as aggression": aimed at the attackers
+                    targets = [a for a in frame.attackers if a not in sources]
+            item = Coded(code, sources, targets, start, end, trig.name, 0.0, inferred)
+            item.nominal = nominal
+            coded.append(item)
+            if sources and code[:2] in VERBAL_ROOTS:
+                last_source = sources
+        self._resolve_embedding(coded, triggers, frame)
+        for c in coded:
+            if c.code[:2] in FORCE_ROOTS and not c.inferred_source and c.sources:
+                frame.attackers = list(dict.fromkeys(c.sources))
+            if c.code[:2] in FORCE_ROOTS and c.targets and not c.embedded:
+                frame.attacked = [t for t in dict.fromkeys(c.targets)]
+            c.confidence = self._confidence(c)
+        return coded
+
+    def _refine(self, trig: Trigger, doc: Doc, sent: Span, end: int) -> str:
+        window = self._window(doc, sent, end, trig.window)
+        before = [t.lower_ for t in doc[max(sent.start, end - 6):end]]
+        for keyset, code in trig.refine:
+            if self._has(window, keyset) or (keyset in ("air", "artillery") and self._has(before, keyset)):
+                return code
+        return trig.code
+
+    @staticmethod
+    def _clauses(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+        bounds = [sent.start]
+        for tok in doc[sent.start:sent.end]:
+            if tok.lower_ in CLAUSE_BREAKS and tok.i > sent.start:
+                bounds.append(tok.i)
+        bounds.append(sent.end)
+        return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    @staticmethod
+    def _groups(doc: Doc, mentions: list[Found]) -> list[list[Found]]:
+        """Mentions joined by "and" / commas form one group (coordinated actors)."""
+        groups: list[list[Found]] = []
+        for m in mentions:
+            if groups:
+                last = groups[-1][-1]
+                gap = [t.lower_ for t in doc[last.end:m.start]]
+                titled = [t for t in doc[last.end:m.start] if t.lower_ not in GROUP_JOINERS]
+                if "and" in gap and all(t.lower_ in TITLE_WORDS or t.text[:1].isupper() for t in titled) or gap == [","] and m.kind == last.kind == "name":
+                    groups[-1].append(m)
+                    continue
+                if (not gap and m.start == last.end) or (m.start == last.start and m.end == last.end):
+                    groups[-1].append(m)
+                    continue
+            groups.append([m])
+        return groups
+
+    @staticmethod
+    def _ids(group: list[Found]) -> list[str]:
+        return list(dict.fromkeys(m.actor for m in group))
+
+    def _subject(self, doc: Doc, groups, start: int, clause, allow_locative: bool = False) -> list[str]:
+        for group in groups:
+            first = group[0]
+            if first.start < clause[0] or first.start >= start:
+                continue
+            k = first.start - 1
+            while k > clause[0] and doc[k].lower_ in DETERMINERS:
+                k -= 1
+            prev = doc[k].lower_ if k >= clause[0] and k < first.start else ""
+            if prev in SUBJECT_BLOCKERS:
+                if prev == "to" and first.start >= 2 and doc[first.start - 2].lower_ == "according":
+                    continue
+                continue
+            if any(m.locative for m in group) and not allow_locative:
+                continue
+            return self._ids(group)
+        return []
+
+    @staticmethod
+    def _noun_use(doc: Doc, start: int, mention_ends: set[int]) -> bool:
+        """Is a word like 'strikes' or 'attacks' used as a noun here? A verb follows
+        its subject (an actor), an auxiliary, an adverb or 'to'; a noun follows an
+        article, an adjective, a preposition or another verb."""
+        word = doc[start].lower_
+        if not (word.endswith("s") or word in FORCE_NOUNS) or word.endswith("ss"):
+            return False
+        if start in mention_ends or start == 0:
+            return False
+        prev = doc[start - 1].lower_
+        return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
+
+    @staticmethod
+    def _is_gerund(doc: Doc, start: int) -> bool:
+        """'the killing of' is a noun phrase, not a verb."""
+        return doc[start].lower_.endswith("ing") and start > 0 and doc[start - 1].lower_ in DETERMINERS
+
+    def _between(self, doc: Doc, groups, end: int, clause):
+        """'talks between A and B': (sources, targets) = ([A], [B])."""
+        for group in groups:
+            first = group[0]
+            if end <= first.start <= end + 2 and first.start < clause[1] and doc[first.start - 1].lower_ == "between" and len(group) >= 2:
+                ids = self._ids(group)
+                return ids[:1], ids[1:]
+        return None
+
+    def _nominal_source(self, doc: Doc, groups, start: int, end: int, clause) -> list[str]:
+        """'US and Israeli strikes', 'Putin's call for', or 'strikes attributed to/by X'."""
+        for group in groups:
+            last = group[-1]
+            if last.end <= start and start - last.end <= 3 and last.start >= clause[0]:
+                between = [t.lower_ for t in doc[last.end:start]]
+                if all(w in ("'s", "’s", "military", "missile", "air", "drone", "rocket", "naval", "joint", "new", "latest", "fresh", "immediate") for w in between):
+                    return self._ids(group)
+        return self._passive_agent(doc, groups, start, end, clause)
+
+    def _passive_agent(self, doc: Doc, groups, start: int, end: int, clause) -> list[str]:
+        for group in groups:
+            first = group[0]
+            if end <= first.start <= end + 4 and first.start < clause[1]:
+                lead = [t.lower_ for t in doc[end:first.start]]
+                while lead and lead[-1] in DETERMINERS:
+                    lead.pop()
+                if lead in (["by"], ["attributed", "to"], ["carried", "out", "by"], ["launched", "by"]):
+                    return self._ids(group)
+        return []
+
+    @staticmethod
+    def _agentless_passive(doc: Doc, start: int, end: int) -> bool:
+        prev = doc[start - 1].lower_ if start > 0 else ""
+        return prev in PASSIVE_AUX and doc[start].lower_.endswith(("ed", "en")) and not doc[start].lower_.endswith("ing")
+
+    def _target(self, doc: Doc, groups, trig: Trigger, start: int, end: int, clause, code: str, exclude: set[str]) -> list[str]:
+        if trig.target == "none":
+            return self._addressee(doc, groups, end, clause)
+        limit = min(clause[1], end + trig.window)
+        for group in groups:
+            first = group[0]
+            if first.start < end or first.start >= limit:
+                continue
+            prev = doc[first.start - 1].lower_
+            prev2 = doc[first.start - 2].lower_ if first.start >= 2 else ""
+            if prev == "by" or (prev == "to" and prev2 in ("according", "attributed")):
+                continue
+            if any(m.locative for m in group) and code[:2] not in FORCE_ROOTS:
+                continue
+            if trig.preps and prev in SUBJECT_BLOCKERS and prev not in trig.preps and prev != "of":
+                if prev not in ("to", "on", "against", "at", "with", "for", "into", "in"):
+                    continue
+            if prev == "between" and len(group) >= 2:
+                return self._ids(group)[1:]
+            ids = [a for a in self._ids(group) if a not in exclude]
+            if ids:
+                return ids
+        return []
+
+    def _addressee(self, doc: Doc, groups, end: int, clause) -> list[str]:
+        """Appeals name an addressee only as 'on X to' / 'X to' right after the trigger."""
+        for group in groups:
+            first = group[0]
+            if end <= first.start <= end + 2 and first.start < clause[1]:
+                lead = [t.lower_ for t in doc[end:first.start]]
+                after = doc[group[-1].end].lower_ if group[-1].end < len(doc) else ""
+                if lead in ([], ["on"], ["upon"]) and after == "to":
+                    return self._ids(group)
+        return []
+
+    def _resolve_embedding(self, coded: list[Coded], triggers, frame: Frame) -> None:
+        """A verbal act about a reported attack targets the attackers; the attack is
+        then context (it updates the frame) rather than an event of its own."""
+        for i, outer in enumerate(coded):
+            trig = triggers[i][0]
+            if outer.code[:2] not in VERBAL_ROOTS:
+                continue
+            for inner in coded[i + 1:]:
+                if inner.code[:2] not in FORCE_ROOTS or not inner.nominal or inner.start - outer.end > max(trig.window, 14):
+                    continue
+                inner.embedded = True
+                attackers = [a for a in inner.sources if a not in outer.sources] if not inner.inferred_source else \
+                    [a for a in frame.attackers if a not in outer.sources]
+                if trig.target != "none" and trig.embedding and (not outer.targets or set(outer.targets) <= set(inner.targets)):
+                    outer.targets = attackers or outer.targets
+                if inner.sources and not inner.inferred_source:
+                    frame.attackers = list(dict.fromkeys(inner.sources))
+                if inner.targets:
+                    frame.attacked = list(dict.fromkeys(inner.targets))
+                break
+
+    @staticmethod
+    def _confidence(c: Coded) -> float:
+        score = 0.9
+        if not c.sources:
+            score -= 0.4
+        if c.inferred_source:
+            score -= 0.25
+        if not c.targets:
+            score -= 0.1
+        return round(max(score, 0.1), 2)
+
+
+def is_headline(text: str) -> bool:
+    """A short line without final punctuation (a headline or a crosshead)."""
+    return len(text.split()) <= 16 and not re.search(r"[.!?\"”’)]$", text.strip())

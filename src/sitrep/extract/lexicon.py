@@ -1,0 +1,286 @@
+"""Word lists of the extraction rules: verb inflection and the event triggers.
+
+A trigger is a short token sequence written in a small notation:
+
+- ``condemn``      a verb: matches condemn, condemns, condemned, condemning
+- ``=for``         a literal word (no inflection)
+- ``a|b``          alternatives
+- ``~2``           up to two arbitrary tokens
+- ``@ceasefire``   a keyword set from ``KEYWORDS`` (any of its words)
+
+Each :class:`Trigger` gives the CAMEO code, the refinements that make the code more
+specific when keywords follow the trigger, and how to find the target. Rules are
+for the phrasing of news in general, not for any one article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+IRREGULAR = {
+    "speak": ["spoke", "spoken"], "meet": ["met"], "hold": ["held"], "send": ["sent"], "strike": ["struck", "stricken"],
+    "fight": ["fought"], "shoot": ["shot"], "give": ["gave", "given"], "take": ["took", "taken"], "withdraw": ["withdrew", "withdrawn"],
+    "lead": ["led"], "say": ["said"], "tell": ["told"], "make": ["made"], "hit": ["hit", "hitting"], "break": ["broke", "broken"],
+    "bring": ["brought"], "sell": ["sold"], "throw": ["threw", "thrown"], "begin": ["began", "begun"], "cut": ["cut", "cutting"],
+    "put": ["put", "putting"], "set": ["set", "setting"], "shut": ["shut", "shutting"], "spread": ["spread"], "keep": ["kept"], "seek": ["sought"],
+    "forgive": ["forgave", "forgiven"], "freeze": ["froze", "frozen"], "overrun": ["overran"], "drive": ["drove", "driven"],
+    "swear": ["swore", "sworn"], "leave": ["left"], "come": ["came"], "go": ["went", "gone"], "pay": ["paid"], "lay": ["laid"],
+    "undertake": ["undertook", "undertaken"], "draw": ["drew", "drawn"], "fly": ["flew", "flown"], "bid": ["bid"],
+    "shake": ["shook", "shaken"], "stand": ["stood"], "win": ["won"], "lose": ["lost"], "arise": ["arose", "arisen"],
+    "shell": ["shelled", "shelling", "shells"], "offer": ["offered", "offering", "offers"], "visit": ["visited", "visiting", "visits"],
+    "target": ["targeted", "targeting", "targets", "targetted"], "threaten": ["threatened", "threatening", "threatens"],
+    "open": ["opened", "opening", "opens"], "deliver": ["delivered", "delivering", "delivers"], "veto": ["vetoed", "vetoes", "vetoing"],
+}
+DOUBLE_FINAL = {"ban", "plan", "stop", "drop", "ship", "rob", "admit", "commit", "submit", "permit", "bar", "jam", "scrap",
+                "slam", "grip", "nab", "regret", "equip", "occur", "refer", "prefer", "confer", "rebut", "trim", "plot", "step"}
+
+
+def inflect(word: str) -> set[str]:
+    """The common inflected forms of an English verb (and a noun's plural)."""
+    w = word.lower()
+    forms = {w}
+    if w in IRREGULAR:
+        forms.update(IRREGULAR[w])
+    if w.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(w + "es")
+    elif len(w) > 1 and w.endswith("y") and w[-2] not in "aeiou":
+        forms.add(w[:-1] + "ies")
+    else:
+        forms.add(w + "s")
+    double = w in DOUBLE_FINAL
+    if w.endswith("e"):
+        forms.add(w + "d")
+        forms.add((w[:-2] + "ying") if w.endswith("ie") else (w + "ing" if w.endswith("ee") else w[:-1] + "ing"))
+    elif len(w) > 1 and w.endswith("y") and w[-2] not in "aeiou":
+        forms.update({w[:-1] + "ied", w + "ing"})
+    elif double:
+        forms.update({w + w[-1] + "ed", w + w[-1] + "ing"})
+    else:
+        forms.update({w + "ed", w + "ing"})
+    return forms
+
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "ceasefire": ("ceasefire", "ceasefires", "cease-fire", "truce", "de-escalation", "deescalation", "halt", "cessation",
+                  "restraint", "calm", "end", "stop", "stopping", "escalation", "hostilities", "armistice", "de-escalate"),
+    "talks": ("talks", "negotiations", "negotiation", "dialogue", "diplomacy", "diplomatic", "meeting", "summit", "negotiate"),
+    "mediation": ("mediate", "mediation", "mediator", "mediating"),
+    "aid": ("aid", "assistance", "supplies", "humanitarian", "relief", "food", "medicine", "medical"),
+    "release": ("release", "freeing", "free", "hostages", "prisoners", "detainees"),
+    "sanctions": ("sanctions", "sanction", "embargo", "boycott", "tariffs"),
+    "military": ("military", "force", "forces", "strike", "strikes", "attack", "attacks", "retaliation", "retaliate",
+                 "retaliatory", "response", "respond", "revenge", "target", "war", "bomb", "invade", "invasion", "crushing",
+                 "missiles", "destroy", "hit", "strikes"),
+    "pessimism": ("escalation", "escalate", "widen", "spiral", "spiraling", "spiralling", "destabilize", "destabilise",
+                  "destabilizing", "catastrophe", "catastrophic", "risk", "risks", "danger", "dangerous", "wider", "broader",
+                  "war", "worse", "deteriorate", "threaten", "instability", "chaos", "consequences", "disaster"),
+    "aggression": ("aggression", "aggressive", "invasion", "act", "attack"),
+    "war_crimes": ("crimes", "genocide", "atrocities", "massacre"),
+    "law": ("law", "charter", "sovereignty", "norms", "violation", "violating", "violated", "breach", "breaching"),
+    "phone": ("phone", "telephone", "call", "calls", "telephoned", "phoned"),
+    "air": ("airstrike", "airstrikes", "air", "missile", "missiles", "drone", "drones", "bombs", "bombing", "bombings",
+            "rockets", "rocket", "warplanes", "jets", "aircraft", "bombers", "ballistic", "aerial", "bombed"),
+    "artillery": ("artillery", "shelling", "shells", "tanks", "tank", "mortar", "mortars", "howitzer"),
+    "small_arms": ("gunfire", "gunmen", "rifles", "clashes", "clashed", "firefight", "gunbattle", "small-arms", "snipers"),
+    "mass_violence": ("massacre", "massacred", "genocide", "ethnic", "mass", "chemical", "nuclear", "biological"),
+    "alert": ("alert", "readiness", "high alert", "combat readiness", "state of alert"),
+    "mobilize": ("troops", "reservists", "reserves", "forces", "soldiers", "warships", "carrier", "battalions", "fighter"),
+    "diplomats": ("ambassador", "diplomats", "envoy", "embassy", "diplomatic"),
+    "peacekeepers": ("peacekeepers", "peacekeeping", "monitors", "observers"),
+    "inspectors": ("inspectors", "inspection", "inspections"),
+    "justify": ("necessary", "self-defence", "self-defense", "legitimate", "justified", "security", "defensive", "preemptive",
+                "pre-emptive", "right"),
+}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    code: str
+    pattern: str
+    refine: tuple[tuple[str, str], ...] = ()   # (keyword set, code) checked in the window after the trigger
+    requires: str | None = None                 # keyword set that must occur in the window, else no event
+    target: str = "after"                       # after | none (appeals etc. keep explicit addressees only)
+    preps: tuple[str, ...] = ()                 # prepositions that introduce the target ("with", "on", "against")
+    nominal: bool = False                       # a noun trigger (its source may be an adjective before it)
+    embedding: bool = False                     # verbal act whose object may hold a reported force event
+    window: int = 14
+    name: str = field(default="")
+
+
+def T(code, pattern, **kw) -> Trigger:
+    return Trigger(code, pattern, name=kw.pop("name", f"{code}:{pattern}"), **{k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()})
+
+
+APPEAL_REFINE = (("ceasefire", "0256"), ("mediation", "028"), ("talks", "026"), ("aid", "023"), ("release", "0253"), ("sanctions", "0254"))
+DEMAND_REFINE = (("ceasefire", "1056"), ("release", "1053"), ("talks", "106"), ("aid", "103"), ("sanctions", "1054"))
+THREAT_REFINE = (("military", "138"), ("sanctions", "132"))
+ACCUSE_REFINE = (("war_crimes", "1124"), ("aggression", "1123"))
+FIGHT_REFINE = (("mass_violence", "200"), ("air", "195"), ("artillery", "194"), ("small_arms", "193"))
+
+TRIGGERS: tuple[Trigger, ...] = (
+    # 01 public statements
+    T("012", "warn|caution", requires="pessimism", target="none", window=18, name="warn-pessimistic"),
+    T("012", "express|voice|raise ~2 =concern|=concerns|=alarm|=pessimism", target="none", name="express-concern"),
+    T("012", "=deeply|=gravely|=seriously =concerned|=alarmed", target="none", name="deeply-concerned"),
+    T("013", "express|voice ~2 =hope|=optimism|=confidence", target="none", name="express-hope"),
+    T("011", "decline ~1 =to =comment", target="none", name="decline-comment"),
+    T("015", "claim|acknowledge|admit ~1 =responsibility", target="after", name="claim-responsibility"),
+    T("016", "deny ~2 =responsibility|=involvement|=role", target="after", name="deny-responsibility"),
+    T("017", "declare|announce|observe ~3 =mourning", target="none", name="declare-mourning"),
+    T("017", "=minute|=minutes =of =silence", target="none", name="minute-silence"),
+    T("018", "offer|express|extend|convey|send ~3 =condolences|=sympathy|=sympathies", preps=["to", "for", "with"], name="condolences"),
+    T("018", "condole", name="condole"),
+    T("019", "express|voice ~2 =support|=agreement =for|=with", target="after", name="express-accord"),
+    # 02 appeals
+    T("020", "call ~3 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="call-for"),
+    T("020", "call ~2 =on|=upon", refine=APPEAL_REFINE, embedding=True, name="call-on"),
+    T("020", "urge|appeal|implore|beseech|plead", refine=APPEAL_REFINE, embedding=True, name="urge"),
+    T("020", "press|push ~2 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="press-for"),
+    T("020", "ask|invite ~3 =to", refine=APPEAL_REFINE, embedding=True, name="ask-to"),
+    T("020", "=call|=calls|=appeal|=appeals =for", refine=APPEAL_REFINE, target="none", nominal=True, embedding=True, name="call-for-noun"),
+    T("0256", "reiterate|repeat|renew|reaffirm|voice|express ~3 =support =for ~3 @ceasefire", target="none", name="support-ceasefire"),
+    # 03 intent to cooperate
+    T("039", "offer ~2 =to =mediate|=help|=broker", target="none", name="offer-mediate"),
+    T("036", "offer ~2 =to =host ~2 =talks|=negotiations", target="none", name="offer-host-talks"),
+    T("033", "offer|pledge|promise ~3 =aid|=assistance|=support", preps=["to"], name="pledge-aid"),
+    T("030", "pledge|vow|promise ~2 =to =support|=help|=cooperate|=defend|=stand", name="pledge-support"),
+    T("030", "agree ~1 =to =coordinate|=cooperate|=work|=stay|=maintain|=strengthen", preps=["with"], name="agree-to-cooperate"),
+    T("030", "pledge ~1 =allegiance", preps=["to"], name="pledge-allegiance"),
+    # 04 consult
+    T("041", "speak|talk|confer ~3 @phone", preps=["with", "to"], name="phone-talk"),
+    T("041", "=phone|=telephone =call|=calls|=conversation|=conversations|=talks", preps=["with", "between"], nominal=True, name="phone-call-noun"),
+    T("041", "phone|telephone", name="phone-verb"),
+    T("042", "visit|travel ~3 =to", name="visit"),
+    T("043", "host|receive|welcome ~4 =in|=at", name="host"),
+    T("040", "meet", preps=["with"], name="meet"),
+    T("040", "hold|begin|open ~2 =talks|=consultations|=discussions", preps=["with"], name="hold-talks"),
+    T("040", "=talks|=meeting|=consultations =with|=between", preps=["with", "between"], nominal=True, name="talks-noun"),
+    T("045", "mediate|broker", name="mediate"),
+    T("046", "negotiate", preps=["with"], name="negotiate"),
+    # 05 diplomatic cooperation
+    T("051", "praise|commend|hail|laud|welcome|endorse|applaud", name="praise"),
+    T("051", "thank", name="thank"),
+    T("051", "express|voice|declare ~2 =solidarity", preps=["with"], name="solidarity"),
+    T("052", "defend ~2 =right|=decision|=position", name="defend-verbally"),
+    T("054", "recognize|recognise", name="recognize"),
+    T("055", "apologize|apologise", preps=["to"], name="apologize"),
+    T("057", "sign ~4 =agreement|=deal|=accord|=treaty|=pact|=memorandum", preps=["with"], name="sign-agreement"),
+    # 06 material cooperation
+    T("062", "=joint =military|=naval =exercises|=drills|=patrols", preps=["with"], nominal=True, name="joint-exercises"),
+    T("064", "share ~2 =intelligence|=information", preps=["with"], name="share-intelligence"),
+    T("061", "sign|boost|expand ~3 =trade|=economic =cooperation|=deal|=ties", preps=["with"], name="economic-cooperation"),
+    # 07 aid
+    T("073", "send|deliver|provide|airlift|dispatch|ship ~4 =humanitarian|=relief|=food|=medical|=medicine", preps=["to"], name="humanitarian-aid"),
+    T("072", "send|deliver|provide|supply|ship ~4 =weapons|=arms|=munitions|=ammunition|=military", preps=["to"], name="military-aid"),
+    T("071", "provide|grant|pledge|give ~4 =loan|=loans|=economic|=financial", preps=["to"], name="economic-aid"),
+    T("070", "send|deliver|provide ~3 =aid|=assistance", preps=["to"], name="aid"),
+    T("075", "grant ~2 =asylum", name="asylum"),
+    T("074", "deploy ~3 =peacekeepers|=peacekeeping", preps=["to", "in"], name="peacekeepers"),
+    # 08 yield
+    T("0841", "release|free|return ~4 =prisoners|=hostages|=detainees|=captives|=soldiers", name="release"),
+    T("0871", "agree|accept|declare|announce ~3 =to =a =ceasefire|=truce", name="accept-ceasefire"),
+    T("0871", "agree|accept|declare|announce ~2 @ceasefire", requires="ceasefire", name="declare-truce"),
+    T("0874", "withdraw|pull ~3 =troops|=forces|=out", preps=["from"], name="withdraw-forces"),
+    T("081", "ease|lift|relax ~3 =restrictions|=curfew", name="ease-restrictions"),
+    T("085", "ease|lift ~3 =sanctions|=embargo|=blockade", preps=["on", "against"], name="lift-sanctions"),
+    T("086", "allow ~3 =inspectors|=observers|=monitors|=access", name="allow-involvement"),
+    T("080", "surrender|capitulate|concede", name="yield"),
+    # 09 investigate
+    T("090", "investigate|probe", name="investigate"),
+    T("090", "launch|open|order ~3 =investigation|=inquiry|=probe", preps=["into"], name="open-investigation"),
+    T("090", "=investigation|=inquiry|=probe =into", nominal=True, preps=["into"], name="investigation-noun"),
+    # 10 demand
+    T("100", "demand|insist", refine=DEMAND_REFINE, embedding=True, name="demand"),
+    T("100", "=demand|=demands =for|=that", refine=DEMAND_REFINE, nominal=True, embedding=True, name="demand-noun"),
+    T("105", "=ultimatum", refine=(), nominal=True, name="ultimatum-demand"),
+    # 11 disapprove
+    T("111", "condemn|denounce|criticize|criticise|decry|deplore|slam|rebuke|censure|lambaste|blast",
+      refine=ACCUSE_REFINE[1:], embedding=True, name="condemn"),
+    T("111", "=condemnation|=criticism =of", nominal=True, embedding=True, name="condemnation-noun"),
+    T("112", "accuse|blame", refine=ACCUSE_REFINE, embedding=True, name="accuse"),
+    T("1123", "describe|brand|label|call|term|characterize|characterise ~6 =as ~4 =aggression|=invasion",
+      embedding=True, name="call-aggression"),
+    T("1124", "describe|brand|label|call|term ~6 =as ~3 =crime|=crimes|=genocide|=massacre|=terrorism",
+      embedding=True, name="call-crime"),
+    T("114", "lodge|file|submit ~3 =complaint|=protest", preps=["with", "against"], name="complain"),
+    T("115", "sue|=lawsuit", preps=["against"], name="lawsuit"),
+    T("110", "=disapproval|=displeasure", nominal=True, name="disapproval"),
+    # 12 reject
+    T("120", "reject|dismiss|rebuff|spurn|repudiate", embedding=True, name="reject"),
+    T("120", "refuse ~1 =to", name="refuse"),
+    T("129", "veto", name="veto"),
+    T("128", "defy|flout", name="defy"),
+    # 13 threaten
+    T("130", "threaten", refine=THREAT_REFINE, embedding=True, name="threaten"),
+    T("138", "warn|caution", requires="military", window=18, name="warn-military"),
+    T("138", "vow|promise|pledge ~3 =revenge|=retaliation|=response|=to =retaliate|=to =respond|=to =avenge", name="vow-revenge"),
+    T("138", "=would|=will =be =a =target|=targets", target="none", name="will-be-target"),
+    T("139", "=ultimatum", nominal=True, name="ultimatum"),
+    # 14 protest
+    T("141", "protest|demonstrate|rally|march", preps=["against"], name="protest"),
+    T("141", "=took =to =the =streets", target="none", name="took-to-streets"),
+    T("141", "=chanting|=chanted =slogans =against", preps=["against"], name="chant-against"),
+    T("142", "=hunger =strike", nominal=True, name="hunger-strike"),
+    T("145", "=riot|=riots|=rioting", nominal=True, name="riot"),
+    # 15 force posture
+    T("152", "raise|increase|heighten|reinforce|boost|put|place ~4 @alert", requires="alert", target="none", name="raise-alert"),
+    T("154", "mobilize|mobilise|deploy|mass|send ~4 @mobilize", requires="mobilize", preps=["to", "near", "along"], name="mobilize"),
+    T("150", "=show =of =force|=military =exercises|=drills", target="none", nominal=True, name="show-of-force"),
+    # 16 reduce relations
+    T("161", "sever|cut|break|downgrade|suspend ~3 =diplomatic|=ties|=relations", preps=["with"], name="cut-ties"),
+    T("166", "expel|recall|withdraw ~3 @diplomats", name="expel-diplomats"),
+    T("163", "impose|announce|slap|tighten ~4 @sanctions", requires="sanctions", preps=["on", "against"], name="impose-sanctions"),
+    T("164", "suspend|halt|freeze|break ~2 =off =talks|=negotiations", preps=["with"], name="halt-talks"),
+    T("162", "suspend|halt|freeze|cut ~3 =aid|=assistance", preps=["to"], name="halt-aid"),
+    # 17 coerce
+    T("173", "arrest|detain|jail|imprison", name="arrest"),
+    T("174", "deport|expel", name="expel"),
+    T("171", "seize|confiscate|impound", name="seize"),
+    T("1712", "destroy|demolish|raze", name="destroy-property"),
+    T("172", "=curfew|=martial =law", nominal=True, name="curfew"),
+    T("176", "=cyberattack|=cyberattacks|=cyber-attack", nominal=True, preps=["on", "against"], name="cyberattack"),
+    # 18 assault
+    T("186", "assassinate", name="assassinate"),
+    T("185", "=assassination =attempt", nominal=True, preps=["on", "against"], name="assassination-attempt"),
+    T("181", "kidnap|abduct|hijack|=took =hostage", name="abduct"),
+    T("183", "=suicide|=car =bombing|=bomber|=bomb|=attack", nominal=True, name="suicide-bombing"),
+    T("182", "beat|torture|assault", name="physical-assault"),
+    # 19 fight: verbs and nouns of armed attack
+    T("190", "attack|strike|hit|bomb|pound|shell|target|raid|fire|launch|invade|storm|ambush", refine=FIGHT_REFINE,
+      preps=["on", "at", "against", "into", "in"], name="attack"),
+    T("190", "=strike|=strikes|=airstrike|=airstrikes|=attack|=attacks|=raids|=bombardment|=offensive|=assault|=bombing|=bombings|=invasion|=incursion",
+      refine=FIGHT_REFINE, preps=["on", "against", "in", "targeting"], nominal=True, name="attack-noun"),
+    T("193", "clash|fight|=exchanged =fire", refine=(), preps=["with"], name="clash"),
+    T("192", "occupy|seize ~2 =territory|=town|=city|=village|=border", name="occupy"),
+    T("191", "blockade|besiege", name="blockade"),
+    T("196", "violate|breach ~2 =ceasefire|=truce", name="violate-ceasefire"),
+    # killings and casualties (the victim is the target; the killer may come from context)
+    T("190", "kill|slay|wound|injure", refine=FIGHT_REFINE, name="kill"),
+    # 20 mass violence
+    T("202", "massacre|=mass =killings", name="massacre"),
+    T("203", "=ethnic =cleansing", nominal=True, name="ethnic-cleansing"),
+    T("204", "=chemical|=nuclear|=biological =weapons =attack", nominal=True, name="wmd"),
+)
+
+# Verbs that report speech: their subject is the speaker of what follows.
+REPORTING_VERBS = inflect("say") | inflect("state") | inflect("announce") | inflect("add") | inflect("tell") | \
+    inflect("declare") | inflect("note") | inflect("claim") | inflect("stress") | inflect("insist") | inflect("argue") | \
+    inflect("reiterate") | inflect("confirm") | inflect("report") | {"told"}
+
+JUSTIFY_VERBS = inflect("frame") | inflect("justify") | inflect("defend") | inflect("portray") | inflect("present") | \
+    inflect("describe") | inflect("characterize") | inflect("cast")
+
+PRONOUNS_PERSON = {"he", "she", "He", "She"}
+
+# Words that may stand between a state and a named official ("Iran's long-time supreme leader, Ali Khamenei").
+TITLE_WORDS = {
+    "'s", "’s", "long", "-", "time", "longtime", "long-time", "supreme", "leader", "president", "minister", "foreign",
+    "defence", "defense", "prime", "ayatollah", "sheikh", "prince", "crown", "king", "queen", "emir", "sultan", "chancellor",
+    "secretary", "general", "secretary-general", "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "chief",
+    "commander", ",", "former", "late", "new", "top", "diplomat", "senior", "official", "head", "of", "state", "interior",
+    "army", "military", "deputy", "vice", "speaker", "parliament", "the", "to", "un", "u.n.", "united", "nations",
+    "national", "security", "adviser", "advisor", "council", "representative", "permanent", "counterpart", "his", "her",
+    "interim", "acting", "elected", "designate", "president-elect", "premier", "lawmaker", "general", "gen.", "lt.",
+    "colonel", "admiral", "ministry", "governor", "mayor", "cleric", "grand", "sayyed", "first", "lady", "mr", "mr.",
+    "mrs", "ms", "dr", "dr.", "affairs", "war", "health", "finance", "economy", "justice", "energy", "oil", "trade",
+}

@@ -1,0 +1,85 @@
+"""Attributed statements: who said what, toward whom, with which stance.
+
+Stances come from the verbal events of a sentence (a condemnation, an appeal for a
+ceasefire, a warning, condolences, thanks...), from justification phrasing ("framed
+their actions as necessary security operations") and, for reported speech with no
+coded stance, the reporting verb ("X said ...": stance ``other``). Attribution:
+"According to X, ..." and "..., X said." name who reported the sentence.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from sitrep.extract.actors import Found
+from sitrep.extract.events import Coded, EventCoder
+from sitrep.extract.lexicon import JUSTIFY_VERBS, KEYWORDS, REPORTING_VERBS
+
+STANCES = ("condemn", "support", "call_ceasefire", "warn", "justify", "condole", "thank", "accuse", "other")
+
+
+def stance_of(code: str, rule: str) -> str | None:
+    """The stance a verbal event expresses, or None for non-verbal codes."""
+    if code in ("111", "110", "1123", "1124", "114") or code.startswith("111"):
+        return "condemn"
+    if code.startswith("112") or code == "115":
+        return "accuse"
+    if code in ("0256", "1056", "026", "027", "028", "0871") and code != "0871" or code in ("039", "036"):
+        return "call_ceasefire"
+    if code == "012" or code.startswith("13"):
+        return "warn"
+    if code == "018":
+        return "condole"
+    if code == "051" and rule == "thank":
+        return "thank"
+    if code in ("051", "019", "052", "053", "030", "032", "033"):
+        return "support"
+    if code[:2] in ("01", "02", "10", "12", "14") and code not in ("017", "011"):
+        return "other"
+    return None
+
+
+def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[list[str], list[str]]:
+    """(reported-by actors, speaker actors) of a sentence.
+
+    "According to X, ..." -> reported by X; "X said ..." -> speaker X;
+    "..., X said." -> reported by (and speaker) X.
+    """
+    toks = list(doc[sent.start:sent.end])
+    reported: list[str] = []
+    if len(toks) > 3 and toks[0].lower_ == "according" and toks[1].lower_ == "to":
+        comma = next((t.i for t in toks if t.text == ","), None)
+        reported = [m.actor for m in mentions if comma and sent.start + 2 <= m.start < comma]
+    speaker: list[str] = []
+    for tok in toks:
+        if tok.lower_ not in REPORTING_VERBS or tok.lower_ in ("report", "reports"):
+            continue
+        before = [g for g in groups if g[-1].end <= tok.i and tok.i - g[-1].end <= 4 and g[0].start >= sent.start]
+        after = [g for g in groups if g[0].start > tok.i and g[0].start - tok.i <= 2 and tok.i > sent.start and doc[tok.i - 1].text == ","]
+        chosen = before[-1] if before else (after[0] if after else None)
+        if chosen:
+            speaker = list(dict.fromkeys(m.actor for m in chosen))
+            if tok.i > sent.start + len(toks) * 0.6:
+                reported = reported or speaker
+            break
+    return reported, speaker
+
+
+def justify_statements(doc: Doc, sent: Span, mentions: list[Found], groups, coder: EventCoder) -> list[tuple[list[str], int]]:
+    """Speakers who present their own action as necessary or legitimate."""
+    out = []
+    toks = list(doc[sent.start:sent.end])
+    for k, tok in enumerate(toks):
+        if tok.lower_ not in JUSTIFY_VERBS:
+            continue
+        rest = [t.lower_ for t in toks[k + 1:k + 12]]
+        if "as" not in rest or not any(w in KEYWORDS["justify"] for w in rest):
+            continue
+        subject = coder._subject(doc, groups, tok.i, (sent.start, sent.end))
+        if subject:
+            out.append((subject, tok.i))
+    return out
+
+
+def verbal_events(coded: list[Coded]) -> list[Coded]:
+    return [c for c in coded if not c.embedded and stance_of(c.code, c.rule) is not None]
