@@ -31,14 +31,10 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from sitrep.params import ParameterError
     from sitrep.store import StoreError
 
-    errors: list[type[BaseException]] = [ArticleError, ParameterError, StoreError]
-    try:
-        from sitrep.extract.reference import ReferenceError
+    from sitrep.extract.codebook import CodebookError
+    from sitrep.extract.registry import RegistryError
 
-        errors.append(ReferenceError)
-    except ImportError:
-        pass
-    return tuple(errors)
+    return (ArticleError, ParameterError, StoreError, RegistryError, CodebookError)
 
 
 def _version(value: bool) -> None:

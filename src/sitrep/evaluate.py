@@ -145,12 +145,54 @@ def evaluate(gold_file: Path, articles: list[Path]) -> list[Score]:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--devset":
+        for s in evaluate_devset(Path(argv[1])).values():
+            print(s.line())
+        return 0
     if len(argv) < 2:
-        print("usage: python -m sitrep.evaluate GOLD.yaml ARTICLE...", file=sys.stderr)
+        print("usage: python -m sitrep.evaluate GOLD.yaml ARTICLE... | --devset DEVSET.yaml", file=sys.stderr)
         return 2
     for s in evaluate(Path(argv[0]), [Path(a) for a in argv[1:]]):
         print(s.line())
     return 0
+
+
+
+def evaluate_devset(path: Path, extractor=None) -> dict[str, Score]:
+    """Per-root-category scores on a development set of single sentences.
+
+    A null source or target in the expected triple accepts any actor (or none), so
+    "protesters demonstrated against the government" needs only the root and the target.
+    """
+    from sitrep.extract.pipeline import Extractor
+
+    extractor = extractor or Extractor()
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scores: dict[str, Score] = {}
+
+    def country(actor_id):
+        actor = extractor.registry.actors.get(actor_id) if actor_id else None
+        return (actor.country or actor.id) if actor else actor_id
+
+    def fits(g, p) -> bool:
+        return g[1] == p[1] and (g[0] is None or g[0] == p[0]) and (g[2] is None or g[2] == p[2])
+
+    for item in doc["sentences"]:
+        day = item.get("date")
+        day = dt.date.fromisoformat(str(day)) if day else None
+        ex = extractor.extract(item["text"], day)
+        predicted = [(country(e.source), e.code[:2], country(e.target)) for e in ex.events]
+        gold = [tuple(g) for g in item.get("events", [])]
+        for root in {g[1] for g in gold} | {p[1] for p in predicted}:
+            g_root = [g for g in gold if g[1] == root]
+            p_root = [p for p in predicted if p[1] == root]
+            s = scores.setdefault(root, Score(f"root {root}", 0, 0, 0))
+            s.gold += len(g_root)
+            s.predicted += len(p_root)
+            s.matched += _match(g_root, p_root, fits)
+    total = Score("all roots", sum(s.gold for s in scores.values()), sum(s.predicted for s in scores.values()),
+                  sum(s.matched for s in scores.values()))
+    return dict(sorted(scores.items())) | {"all": total}
 
 
 if __name__ == "__main__":

@@ -78,8 +78,10 @@ class ActorFinder:
                 continue
             actor, kind = resolved
             nxt = doc[span.end] if span.end < len(doc) else None
-            if kind == "capital" and nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha and span.end < sent.end:
-                continue  # "Washington Post", "Moscow Times": part of another name
+            if kind in ("capital", "name") and nxt is not None and span.end < sent.end and nxt.text[:1].isupper() \
+                    and nxt.is_alpha and nxt.lower_ not in TITLE_WORDS and self.registry.actors[actor].type != "person" \
+                    and not any(m.start == span.end for m in spans):
+                continue  # "Washington Post", "UN Charter", "Russia Today": part of another name
             prev = doc[span.start - 1] if span.start > sent.start else None
             locative = kind in ("capital", "name") and prev is not None and prev.lower_ in LOCATIVE_PREPS \
                 and self.registry.actors[actor].type == "state"

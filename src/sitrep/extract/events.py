@@ -30,7 +30,10 @@ from spacy.tokens import Doc, Span
 from sitrep.extract.actors import Found
 from sitrep.extract.lexicon import KEYWORDS, TITLE_WORDS, TRIGGERS, Trigger, inflect
 
-CLAUSE_BREAKS = {";", "while", "whereas", "but", "although", "though", "—", "–"}
+CLAUSE_BREAKS = {";", "while", "whereas", "but", "although", "though", "—", "–", "that", "which", "who", "whose"}
+SUBORDINATORS = {"after", "before", "as", "when", "because", "since", "until", "where", "once", "if"}
+INTRO_WORDS = {"according", "in", "during", "after", "before", "on", "at", "speaking", "following", "earlier", "later",
+               "hours", "meanwhile", "separately", "also", "however", "in a", "with", "amid", "despite", "as", "since"}
 VERB_LEADS = {"has", "have", "had", "also", "then", "later", "again", "to", "and", "will", "would", "could", "may",
               "might", "did", "not", "who", "which", "that", "it", "they", "he", "she", "we", "i", "also", "still", "now",
               "repeatedly", "jointly", "reportedly", "allegedly", "subsequently", "yesterday", "today", "forces",
@@ -42,7 +45,7 @@ FORCE_NOUNS = {"strike", "strikes", "airstrike", "airstrikes", "attack", "attack
 GROUP_JOINERS = {"and", ",", "&", "as", "well", "or"}
 SUBJECT_BLOCKERS = {"of", "to", "with", "on", "against", "for", "by", "at", "in", "from", "between", "into", "over",
                     "about", "toward", "towards", "across", "near", "than", "under", "after", "before", "during", "among"}
-PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "had", "have", "has"}
+PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "get", "got"}
 FORCE_ROOTS = {"18", "19", "20"}
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 
@@ -110,6 +113,9 @@ class EventCoder:
             if start in covered:
                 continue
             trig = self.rules[self.nlp_key(key, doc)]
+            if not trig.nominal and trig.code[:2] not in FORCE_ROOTS and end - start == 1 and start > sent.start \
+                    and doc[start - 1].lower_ in DETERMINERS | {"'s", "’s", "unconditional"}:
+                continue
             window = [t.lower_ for t in doc[start:end]] + self._window(doc, sent, end, trig.window)
             if trig.requires and not self._has(window, trig.requires):
                 continue
@@ -142,9 +148,9 @@ class EventCoder:
         triggers = self.triggers(doc, sent, mentions)
         if not triggers:
             return []
-        clauses = self._clauses(doc, sent)
         groups = self._groups(doc, mentions)
         mention_ends = {m.end for m in mentions}
+        clauses = self._clauses(doc, sent, {m.start for m in mentions})
         coded: list[Coded] = []
         last_source: list[str] = []
         for trig, start, end in triggers:
@@ -172,12 +178,18 @@ class EventCoder:
             if trig.name == "kill":
                 if any(self.registry_person(t) for t in targets):
                     code = "186"
-            if passive or self._agentless_passive(doc, start, end):
+            if passive:
                 before = self._subject(doc, groups, start, clause, allow_locative=True)
                 if before and not set(before) & set(sources):
                     targets = before
+            elif self._agentless_passive(doc, start, end):
+                # "Khamenei had been killed": the subject is the victim; the agent comes from context
+                before = self._subject(doc, groups, start, clause, allow_locative=True)
+                if before:
+                    targets, sources = before, []
             if not sources and code[:2] in FORCE_ROOTS and frame.attackers:
                 sources, inferred = [a for a in frame.attackers if a not in targets], True
+            explicit_targets = bool(targets)
             if not targets and code[:2] in FORCE_ROOTS and frame.attacked and sources and not set(frame.attacked) & set(sources):
                 targets = list(frame.attacked)
             if not targets and trig.embedding and trig.target != "none" and code[:2] in VERBAL_ROOTS and frame.attackers:
@@ -186,6 +198,10 @@ class EventCoder:
                     targets = [a for a in frame.attackers if a not in sources]
             item = Coded(code, sources, targets, start, end, trig.name, 0.0, inferred)
             item.nominal = nominal
+            if nominal and code[:2] in FORCE_ROOTS and inferred and (
+                    (start > 0 and doc[start - 1].lower_ in ("the", "these", "those", "this", "further", "its", "their"))
+                    or not explicit_targets):
+                item.embedded = True  # "the strikes", "a wave of airstrikes": a known attack, referred to again
             coded.append(item)
             if sources and code[:2] in VERBAL_ROOTS:
                 last_source = sources
@@ -207,12 +223,24 @@ class EventCoder:
         return trig.code
 
     @staticmethod
-    def _clauses(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+    def _clauses(doc: Doc, sent: Span, mention_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
+        """Clause boundaries: conjunctions and relative pronouns, the end of a
+        reporting verb ("X said [that] Y ..."), and a subordinator followed by a
+        named actor ("..., hours after the United States struck ...")."""
+        from sitrep.extract.lexicon import REPORTING_VERBS
+
         bounds = [sent.start]
         for tok in doc[sent.start:sent.end]:
-            if tok.lower_ in CLAUSE_BREAKS and tok.i > sent.start:
+            if tok.i == sent.start:
+                continue
+            if tok.lower_ in CLAUSE_BREAKS:
+                bounds.append(tok.i)
+            elif tok.lower_ in REPORTING_VERBS and tok.text.islower() and tok.i + 1 < sent.end:
+                bounds.append(tok.i + 1)
+            elif tok.lower_ in SUBORDINATORS and (tok.i + 1 in mention_starts or (tok.i + 2 in mention_starts and doc[tok.i + 1].lower_ in DETERMINERS)):
                 bounds.append(tok.i)
         bounds.append(sent.end)
+        bounds = sorted(set(bounds))
         return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
     @staticmethod
@@ -238,18 +266,25 @@ class EventCoder:
         return list(dict.fromkeys(m.actor for m in group))
 
     def _subject(self, doc: Doc, groups, start: int, clause, allow_locative: bool = False) -> list[str]:
+        """The clause's subject: its first actor group before the trigger, after any
+        introductory phrase ("According to the Kremlin, ...", "In Brussels, ...").
+        A first group introduced by a preposition is not a subject."""
+        intro_end = clause[0]
+        first_word = doc[clause[0]].lower_ if clause[0] < len(doc) else ""
+        if first_word in INTRO_WORDS or first_word in SUBORDINATORS or first_word.endswith("ing"):
+            comma = next((t.i for t in doc[clause[0]:min(start, clause[0] + 10)] if t.text == ","), None)
+            if comma is not None:
+                intro_end = comma + 1
         for group in groups:
             first = group[0]
-            if first.start < clause[0] or first.start >= start:
+            if first.start < intro_end or first.start >= start or first.start >= clause[1]:
                 continue
             k = first.start - 1
-            while k > clause[0] and doc[k].lower_ in DETERMINERS:
+            while k > intro_end and doc[k].lower_ in DETERMINERS:
                 k -= 1
-            prev = doc[k].lower_ if k >= clause[0] and k < first.start else ""
+            prev = doc[k].lower_ if intro_end <= k < first.start else ""
             if prev in SUBJECT_BLOCKERS:
-                if prev == "to" and first.start >= 2 and doc[first.start - 2].lower_ == "according":
-                    continue
-                continue
+                return []
             if any(m.locative for m in group) and not allow_locative:
                 continue
             return self._ids(group)
@@ -311,7 +346,7 @@ class EventCoder:
     def _target(self, doc: Doc, groups, trig: Trigger, start: int, end: int, clause, code: str, exclude: set[str]) -> list[str]:
         if trig.target == "none":
             return self._addressee(doc, groups, end, clause)
-        limit = min(clause[1], end + trig.window)
+        limit = min(clause[1], end + (trig.near or trig.window))
         for group in groups:
             first = group[0]
             if first.start < end or first.start >= limit:
@@ -357,7 +392,7 @@ class EventCoder:
                 attackers = [a for a in inner.sources if a not in outer.sources] if not inner.inferred_source else \
                     [a for a in frame.attackers if a not in outer.sources]
                 if trig.target != "none" and trig.embedding and (not outer.targets or set(outer.targets) <= set(inner.targets)):
-                    outer.targets = attackers or outer.targets
+                    outer.targets = attackers  # condemning an attack is aimed at the attackers, not the victims
                 if inner.sources and not inner.inferred_source:
                     frame.attackers = list(dict.fromkeys(inner.sources))
                 if inner.targets:

@@ -62,7 +62,8 @@ def inflect(word: str) -> set[str]:
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "ceasefire": ("ceasefire", "ceasefires", "cease-fire", "truce", "de-escalation", "deescalation", "halt", "cessation",
-                  "restraint", "calm", "end", "stop", "stopping", "escalation", "hostilities", "armistice", "de-escalate"),
+                  "restraint", "calm", "end", "stop", "stopping", "escalation", "hostilities", "armistice", "de-escalate",
+                  "refrain", "halting", "ending", "de-escalating", "peace"),
     "talks": ("talks", "negotiations", "negotiation", "dialogue", "diplomacy", "diplomatic", "meeting", "summit", "negotiate"),
     "mediation": ("mediate", "mediation", "mediator", "mediating"),
     "aid": ("aid", "assistance", "supplies", "humanitarian", "relief", "food", "medicine", "medical"),
@@ -82,7 +83,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
             "rockets", "rocket", "warplanes", "jets", "aircraft", "bombers", "ballistic", "aerial", "bombed"),
     "artillery": ("artillery", "shelling", "shells", "tanks", "tank", "mortar", "mortars", "howitzer"),
     "small_arms": ("gunfire", "gunmen", "rifles", "clashes", "clashed", "firefight", "gunbattle", "small-arms", "snipers"),
-    "mass_violence": ("massacre", "massacred", "genocide", "ethnic", "mass", "chemical", "nuclear", "biological"),
+    "mass_violence": ("massacre", "massacred", "genocide", "massacres"),
     "alert": ("alert", "readiness", "high alert", "combat readiness", "state of alert"),
     "mobilize": ("troops", "reservists", "reserves", "forces", "soldiers", "warships", "carrier", "battalions", "fighter"),
     "diplomats": ("ambassador", "diplomats", "envoy", "embassy", "diplomatic"),
@@ -104,6 +105,7 @@ class Trigger:
     nominal: bool = False                       # a noun trigger (its source may be an adjective before it)
     embedding: bool = False                     # verbal act whose object may hold a reported force event
     window: int = 14
+    near: int = 0                               # the target must start within this many tokens (0: window)
     name: str = field(default="")
 
 
@@ -152,7 +154,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("041", "phone|telephone", name="phone-verb"),
     T("042", "visit|travel ~3 =to", name="visit"),
     T("043", "host|receive|welcome ~4 =in|=at", name="host"),
-    T("040", "meet", preps=["with"], name="meet"),
+    T("040", "meet", preps=["with"], near=2, name="meet"),
     T("040", "hold|begin|open ~2 =talks|=consultations|=discussions", preps=["with"], name="hold-talks"),
     T("040", "=talks|=meeting|=consultations =with|=between", preps=["with", "between"], nominal=True, name="talks-noun"),
     T("045", "mediate|broker", name="mediate"),
@@ -246,7 +248,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("183", "=suicide|=car =bombing|=bomber|=bomb|=attack", nominal=True, name="suicide-bombing"),
     T("182", "beat|torture|assault", name="physical-assault"),
     # 19 fight: verbs and nouns of armed attack
-    T("190", "attack|strike|hit|bomb|pound|shell|target|raid|fire|launch|invade|storm|ambush", refine=FIGHT_REFINE,
+    T("190", "attack|strike|hit|bomb|pound|shell|=targeted|=targeting|raid|fire|launch|invade|storm|ambush", refine=FIGHT_REFINE,
       preps=["on", "at", "against", "into", "in"], name="attack"),
     T("190", "=strike|=strikes|=airstrike|=airstrikes|=attack|=attacks|=raids|=bombardment|=offensive|=assault|=bombing|=bombings|=invasion|=incursion",
       refine=FIGHT_REFINE, preps=["on", "against", "in", "targeting"], nominal=True, name="attack-noun"),

@@ -52,7 +52,7 @@ def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[li
         reported = [m.actor for m in mentions if comma and sent.start + 2 <= m.start < comma]
     speaker: list[str] = []
     for tok in toks:
-        if tok.lower_ not in REPORTING_VERBS or tok.lower_ in ("report", "reports"):
+        if tok.lower_ not in REPORTING_VERBS or not tok.text.islower() or tok.lower_ in ("report", "reports"):
             continue
         before = [g for g in groups if g[-1].end <= tok.i and tok.i - g[-1].end <= 4 and g[0].start >= sent.start]
         after = [g for g in groups if g[0].start > tok.i and g[0].start - tok.i <= 2 and tok.i > sent.start and doc[tok.i - 1].text == ","]

@@ -1,0 +1,75 @@
+"""Extraction throughput on a synthetic corpus, against bare spaCy tokenisation.
+
+Generates N articles (default 5,000) by recombining the sentences of the sample
+corpus and substituting actors (countries and their adjectives), streams them
+through the extractor (nothing is held in memory), then runs
+``spacy.blank("en").pipe`` over the same texts, and prints words per second per
+core for both, their ratio, and the peak memory of the process.
+
+    .venv/bin/python bench/extract_throughput.py [N]
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+from sitrep.config import RAW_ARTICLES_DIR
+from sitrep.extract.pipeline import Extractor
+from sitrep.extract.sentences import line_spans
+from sitrep.ingest import discover_files, read_articles
+
+SWAPS = [("Iran", "Iranian"), ("Russia", "Russian"), ("Israel", "Israeli"), ("China", "Chinese"), ("Turkey", "Turkish"),
+         ("Egypt", "Egyptian"), ("Pakistan", "Pakistani"), ("Brazil", "Brazilian"), ("Nigeria", "Nigerian"),
+         ("Ukraine", "Ukrainian"), ("India", "Indian"), ("Japan", "Japanese"), ("Kenya", "Kenyan"), ("Mexico", "Mexican")]
+
+
+def sample_sentences() -> list[str]:
+    out = []
+    for path in discover_files([RAW_ARTICLES_DIR]):
+        for article in read_articles(path):
+            out.extend(line for _, line in line_spans(article.text))
+    return out
+
+
+def corpus(n: int, seed: int = 7):
+    """``n`` articles of 8-25 lines each, actors swapped at random (deterministic)."""
+    rng = random.Random(seed)
+    lines = sample_sentences()
+    for _ in range(n):
+        picked = rng.sample(lines, k=min(len(lines), rng.randint(8, 25)))
+        text = "\n".join(picked)
+        (a, a_adj), (b, b_adj) = rng.sample(SWAPS, 2)
+        text = text.replace("Iranian", a_adj).replace("Iran", a).replace("Israeli", b_adj).replace("Israel", b)
+        yield text
+
+
+def main(n: int) -> None:
+    extractor = Extractor()
+    words = 0
+    events = 0
+    t0 = time.perf_counter()
+    for text in corpus(n):
+        words += len(text.split())
+        events += len(extractor.extract(text, None).events)
+    extract_s = time.perf_counter() - t0
+    nlp = spacy.blank("en")
+    t0 = time.perf_counter()
+    for doc in nlp.pipe(corpus(n), batch_size=256):
+        pass
+    tokenise_s = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"articles: {n:,}  words: {words:,}  events coded: {events:,}")
+    print(f"extraction:           {extract_s:7.2f} s  {words / extract_s:>10,.0f} words/s per core")
+    print(f"bare spaCy tokenise:  {tokenise_s:7.2f} s  {words / tokenise_s:>10,.0f} words/s per core")
+    print(f"extraction / tokenisation throughput: {tokenise_s / extract_s:.1%} (target >= 25%)")
+    print(f"peak memory: {peak_mb:,.0f} MB (target < 1,024 MB)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
