@@ -112,12 +112,10 @@ class Extractor:
             people = [m.actor for m in mentions if self.registry.actors[m.actor].type == "person"]
             recent_people.extend(people)
             previous_people = list(dict.fromkeys(people))
-            states = [m.actor for m in mentions if self.registry.actors[m.actor].type == "state" and m.kind != "anaphor"]
             for group in groups:
                 ids = list(dict.fromkeys(m.actor for m in group if m.kind != "anaphor"))
                 if len(ids) == 2 and all(self.registry.actors[i].type == "state" for i in ids):
                     last_pair = ids
-            del states
         out.events = _dedupe_events(events, self.registry)
         out.statements = _dedupe_statements(statements)
         out.unknown_actors = dict(sorted(unknown.items()))
@@ -131,30 +129,28 @@ def _country(registry: Registry, actor_id: str | None) -> str | None:
     return actor.country if actor else None
 
 
+def _first_of(items, key) -> list:
+    """Items in order, keeping the first of those sharing a key."""
+    seen: set = set()
+    kept = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            kept.append(item)
+    return kept
+
+
 def _dedupe_events(events: list[tuple[Event, bool]], registry: Registry) -> list[Event]:
     """One event per (source, target, code) in an article, as ICEWS does; a
     headline's event is dropped when the body reports the same kind of act."""
-    body_keys = {(_country(registry, e.source), e.code[:2], _country(registry, e.target)) for e, h in events if not h}
-    seen: set[tuple] = set()
-    kept: list[Event] = []
-    for event, headline in events:
-        if headline and (_country(registry, event.source), event.code[:2], _country(registry, event.target)) in body_keys:
-            continue
-        key = (event.source, event.target, event.code)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(event)
-    return kept
+    def kind(e: Event) -> tuple:
+        return (_country(registry, e.source), e.code[:2], _country(registry, e.target))
+
+    body = {kind(e) for e, headline in events if not headline}
+    wanted = [e for e, headline in events if not (headline and kind(e) in body)]
+    return _first_of(wanted, lambda e: (e.source, e.target, e.code))
 
 
 def _dedupe_statements(statements: list[Statement]) -> list[Statement]:
-    seen: set[tuple] = set()
-    kept = []
-    for s in statements:
-        key = (s.speaker, s.target, s.stance)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(s)
-    return kept
+    return _first_of(statements, lambda s: (s.speaker, s.target, s.stance))

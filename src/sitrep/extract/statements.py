@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from sitrep.extract.actors import Found
-from sitrep.extract.events import Coded, EventCoder
+from sitrep.extract.events import EventCoder
 from sitrep.extract.lexicon import JUSTIFY_VERBS, KEYWORDS, REPORTING_VERBS
 
 STANCES = ("condemn", "support", "call_ceasefire", "warn", "justify", "condole", "thank", "accuse", "other")
@@ -24,7 +24,7 @@ def stance_of(code: str, rule: str) -> str | None:
         return "condemn"
     if code.startswith("112") or code == "115":
         return "accuse"
-    if code in ("0256", "1056", "026", "027", "028", "0871") and code != "0871" or code in ("039", "036"):
+    if code in ("0256", "1056", "026", "027", "028", "036", "039"):
         return "call_ceasefire"
     if code == "012" or code.startswith("13"):
         return "warn"
@@ -80,6 +80,3 @@ def justify_statements(doc: Doc, sent: Span, mentions: list[Found], groups, code
             out.append((subject, tok.i))
     return out
 
-
-def verbal_events(coded: list[Coded]) -> list[Coded]:
-    return [c for c in coded if not c.embedded and stance_of(c.code, c.rule) is not None]
