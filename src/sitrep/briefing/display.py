@@ -20,6 +20,7 @@ import altair as alt
 import pandas as pd
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+LONG_TABLE_ROWS = 12  # longer tables may break across pages (their header repeats)
 
 
 def esc(value) -> str:
@@ -67,8 +68,9 @@ def table(frame: pd.DataFrame, *, caption: str, note: str | None = None, numeric
             shown = value if col in html_columns else esc(_fmt(value))
             cells.append(f"<td{cls}>{shown}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    size = " long" if len(frame) > LONG_TABLE_ROWS else ""
     markup = (
-        f'<table class="sitrep-table"><caption>{esc(caption)}</caption>'
+        f'<table class="sitrep-table{size}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     if note:
