@@ -65,10 +65,11 @@ class ActorFinder:
         self.matcher.add("ACTOR", patterns)
 
     def find(self, doc: Doc, sent: Span, day: dt.date | None, recent_people: list[str],
-             previous_people: list[str], last_pair: list[str]) -> list[Found]:
-        """Mentions in one sentence, resolved for the article's date."""
+             previous_people: list[str], last_pair: list[str]) -> tuple[list[Found], set[int]]:
+        """Mentions in one sentence, resolved for the article's date, and the tokens
+        any registry alias covers (for the unknown-name candidates)."""
         spans = filter_spans(self.matcher(doc[sent.start:sent.end], as_spans=True))
-        self.covered = {i for sp in spans for i in range(sp.start, sp.end)}
+        covered = {i for sp in spans for i in range(sp.start, sp.end)}
         found: list[Found] = []
         people_so_far: list[str] = []
         for span in spans:
@@ -91,7 +92,7 @@ class ActorFinder:
         found = self._merge_titles(doc, found)
         found += self._pronouns(doc, sent, found, previous_people)
         found += self._pairs(doc, sent, last_pair)
-        return sorted(found, key=lambda f: f.start)
+        return sorted(found, key=lambda f: f.start), covered
 
     def _merge_titles(self, doc: Doc, found: list[Found]) -> list[Found]:
         """Drop state/body mentions that only form the title of the person named next."""

@@ -69,11 +69,11 @@ class Extractor:
         for sentence, span in zip(sentences, spans):
             doc = span.doc
             offset = sentence.start - span.start_char
-            mentions = self.actors.find(doc, span, published, recent_people, previous_people, last_pair)
+            mentions, covered = self.actors.find(doc, span, published, recent_people, previous_people, last_pair)
             for m in mentions:
                 out.mentions.append(Mention(m.actor, sentence.index, offset + doc[m.start].idx,
                                             offset + doc[m.end - 1].idx + len(doc[m.end - 1].text), m.text, m.kind))
-            unknown.update(unknown_names(doc, span, self.actors.covered))
+            unknown.update(unknown_names(doc, span, covered))
             groups = self.coder._groups(doc, mentions)
             reported, speaker = attribution(doc, span, mentions, groups)
             coded = self.coder.code_sentence(doc, span, mentions, frame, speaker)

@@ -9,8 +9,6 @@ works offline and loads nothing from any CDN.
 
 from __future__ import annotations
 
-import hashlib
-import html as htmllib
 import os
 import re
 from functools import lru_cache
@@ -138,10 +136,3 @@ def render_page(nb: nbformat.NotebookNode, *, title: str, interactive: bool = Tr
     )
     return page
 
-
-def page_digest(page: str) -> str:
-    return hashlib.sha256(page.encode("utf-8")).hexdigest()
-
-
-def escape(text: str) -> str:
-    return htmllib.escape(text, quote=True)
