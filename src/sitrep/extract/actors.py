@@ -16,6 +16,7 @@ registry (longest match wins), then cleaned up the way a reader would:
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -25,6 +26,7 @@ from spacy.util import filter_spans
 
 from sitrep.extract.lexicon import PRONOUNS_PERSON, TITLE_WORDS
 from sitrep.extract.registry import Registry
+from sitrep.extract.sentences import Tokens
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "over", "across", "inside", "outside", "around", "throughout", "within"}
 PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"), ("both", "states")}
@@ -51,6 +53,15 @@ class Found:
     locative: bool = False
 
 
+@dataclass(frozen=True)
+class Alias:
+    """A registry alias found in a document (token range and its text)."""
+
+    start: int
+    end: int
+    text: str
+
+
 class ActorFinder:
     def __init__(self, nlp: Language, registry: Registry):
         self.registry = registry
@@ -68,7 +79,8 @@ class ActorFinder:
              previous_people: list[str], last_pair: list[str]) -> tuple[list[Found], set[int]]:
         """Mentions in one sentence, resolved for the article's date, and the tokens
         any registry alias covers (for the unknown-name candidates)."""
-        spans = filter_spans(self.matcher(doc[sent.start:sent.end], as_spans=True))
+        all_spans, starts = self._doc_spans(doc)
+        spans = [sp for sp in all_spans[bisect_left(starts, sent.start):bisect_left(starts, sent.end)] if sp.end <= sent.end]
         covered = {i for sp in spans for i in range(sp.start, sp.end)}
         found: list[Found] = []
         people_so_far: list[str] = []
@@ -93,6 +105,17 @@ class ActorFinder:
         found += self._pronouns(doc, sent, found, previous_people)
         found += self._pairs(doc, sent, last_pair)
         return sorted(found, key=lambda f: f.start), covered
+
+    def _doc_spans(self, toks: Tokens) -> tuple[list[Alias], list[int]]:
+        """Registry aliases in the whole document (one PhraseMatcher pass per doc),
+        sorted, with their start tokens."""
+        found = toks.memo.get("actor_spans")
+        if found is None:
+            text = toks.doc.text
+            spans = [Alias(sp.start, sp.end, text[toks[sp.start].idx:toks[sp.end - 1].idx + len(toks[sp.end - 1].text)])
+                     for sp in sorted(filter_spans(self.matcher(toks.doc, as_spans=True)), key=lambda sp: sp.start)]
+            found = toks.memo["actor_spans"] = (spans, [sp.start for sp in spans])
+        return found
 
     def _merge_titles(self, doc: Doc, found: list[Found]) -> list[Found]:
         """Drop state/body mentions that only form the title of the person named next."""

@@ -88,9 +88,9 @@ def _slot(word: str) -> dict:
 def build_matchers(nlp: Language) -> tuple[dict[str, Matcher], dict[str, set[str]], dict[str, Trigger]]:
     """One Matcher per trigger, and the words that can start it (its anchor).
 
-    A sentence is run only through the matchers whose anchor words it contains:
-    one Matcher holding every pattern evaluates all of them on every token and
-    was 80% of extraction time."""
+    A pattern is run only where one of its anchor words occurs, over the few
+    tokens it can span: one Matcher holding every pattern evaluates all of them
+    on every token and was 80% of extraction time."""
     matchers: dict[str, Matcher] = {}
     anchors: dict[str, set[str]] = {}
     rules: dict[str, Trigger] = {}
@@ -105,6 +105,11 @@ def build_matchers(nlp: Language) -> tuple[dict[str, Matcher], dict[str, set[str
     return matchers, anchors, rules
 
 
+def pattern_length(pattern: str) -> int:
+    """The most tokens a trigger pattern can span ("~3" is up to three free words)."""
+    return sum(int(word[1:]) if word.startswith("~") else 1 for word in pattern.split())
+
+
 class EventCoder:
     def __init__(self, nlp: Language, codebook: dict, is_person=lambda actor: False):
         self.registry_person = is_person
@@ -113,6 +118,7 @@ class EventCoder:
         for key, words in self.anchors.items():
             for word in words:
                 self.by_anchor.setdefault(word, []).append(key)
+        self.lengths = {key: pattern_length(trig.pattern) for key, trig in self.rules.items()}
         self.codebook = codebook
         self.order = {key: n for n, key in enumerate(self.rules)}
 
@@ -121,22 +127,23 @@ class EventCoder:
         """Non-overlapping trigger matches: the longest per token, then list order."""
         covered = {i for m in mentions for i in range(m.start, m.end) if m.kind not in ("adjective",)}
         found = []
-        span = doc[sent.start:sent.end]
-        keys = sorted({k for tok in span for k in self.by_anchor.get(tok.lower_, ())})
-        matches = [m for k in keys for m in self.matchers[k](span)]
+        matches = []
+        for tok in doc[sent.start:sent.end]:
+            for key in self.by_anchor.get(tok.lower_, ()):
+                # a pattern starts at its anchor word: match only the window it can span
+                window = doc.doc[tok.i:min(sent.end, tok.i + self.lengths[key])]
+                matches.extend((key, tok.i, tok.i + end - start) for _, start, end in self.matchers[key](window) if start == 0)
         for key, start, end in matches:
-            start += sent.start
-            end += sent.start
             if start in covered:
                 continue
-            trig = self.rules[self.nlp_key(key, doc)]
+            trig = self.rules[key]
             if not trig.nominal and trig.code[:2] not in FORCE_ROOTS and end - start == 1 and start > sent.start \
                     and doc[start - 1].lower_ in DETERMINERS | {"'s", "’s", "unconditional"}:
                 continue
             window = [t.lower_ for t in doc[start:end]] + self._window(doc, sent, end, trig.window)
             if trig.requires and not self._has(window, trig.requires):
                 continue
-            found.append((trig, start, end, self.order[self.nlp_key(key, doc)]))
+            found.append((trig, start, end, self.order[key]))
         found.sort(key=lambda x: (x[1], -(x[2] - x[1]), x[3]))
         chosen: list[tuple[Trigger, int, int]] = []
         taken: set[int] = set()
@@ -146,10 +153,6 @@ class EventCoder:
             chosen.append((trig, start, end))
             taken.update(range(start, end))
         return chosen
-
-    @staticmethod
-    def nlp_key(key: int, doc: Doc) -> str:
-        return doc.vocab.strings[key]
 
     @staticmethod
     def _window(doc: Doc, sent: Span, end: int, size: int) -> list[str]:

@@ -67,8 +67,8 @@ class Extractor:
         events: list[tuple[Event, bool]] = []
         statements: list[Statement] = []
         for sentence, span in zip(sentences, spans):
-            doc = span.doc
-            offset = sentence.start - span.start_char
+            doc = span.tokens
+            offset = span.offset
             mentions, covered = self.actors.find(doc, span, published, recent_people, previous_people, last_pair)
             for m in mentions:
                 out.mentions.append(Mention(m.actor, sentence.index, offset + doc[m.start].idx,
