@@ -53,12 +53,12 @@ def load_articles(store: Path, start: dt.date | None = None, end: dt.date | None
 def load_table(store: Path, table: str, start: dt.date | None = None, end: dt.date | None = None,
                actors: Sequence[str] | None = None, codes: Sequence[str] | None = None) -> pd.DataFrame:
     """Rows of an extraction table (``sentences``, ``mentions``, ``events``,
-    ``statements``, ``unknown_actors``) joined with their article's date and source.
+    ``statements``, ``figures``, ``unknown_actors``) joined with their article's date and source.
 
     ``actors`` keeps rows whose source/target/speaker/actor is one of them; ``codes``
     keeps events whose CAMEO code starts with one of the given prefixes.
     """
-    if table not in {"sentences", "mentions", "events", "statements", "unknown_actors"}:
+    if table not in {"sentences", "mentions", "events", "statements", "figures", "unknown_actors"}:
         raise ValueError(f"unknown table {table!r}")
     where, args = _window_sql(start, end)
     if actors:

@@ -11,10 +11,12 @@ Tables (one row per ...):
 ``sentences``   sentence: article, index, character offsets, text
 ``actors``      registry actor referenced by any record (id, name, type, country, role)
 ``mentions``    actor mention: article, sentence, offsets, surface text, actor
-``events``      CAMEO event: source, target, code, label, Goldstein, QuadClass, evidence, rule
+``events``      CAMEO event: source, target, code, label, Goldstein, QuadClass, evidence, rule,
+                event date and its basis (stated, relative, context, published)
 ``statements``  attributed statement: speaker, target, stance, sentence text
+``figures``     reported figure (casualties): kind, value, qualifier, phrase, who gave it
 ``unknown_actors`` capitalised name the registry does not know, with its count per article
-``meta``        key/value: extractor fingerprint, registry and codebook versions
+``meta``        key/value: records fingerprint (extractor + schema), registry and codebook versions
 """
 
 from __future__ import annotations
@@ -64,16 +66,28 @@ CREATE TABLE IF NOT EXISTS events (
     "end" INTEGER NOT NULL, source VARCHAR, target VARCHAR, code VARCHAR NOT NULL,
     label VARCHAR NOT NULL, goldstein DOUBLE NOT NULL, quad_class INTEGER NOT NULL,
     evidence VARCHAR NOT NULL, confidence DOUBLE NOT NULL, rule VARCHAR NOT NULL,
-    attributed_to VARCHAR);
+    attributed_to VARCHAR, event_date DATE, date_basis VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS statements (
     article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, speaker VARCHAR NOT NULL, target VARCHAR, stance VARCHAR NOT NULL,
     text VARCHAR NOT NULL, confidence DOUBLE NOT NULL, rule VARCHAR NOT NULL, attributed_to VARCHAR);
+CREATE TABLE IF NOT EXISTS figures (
+    article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, kind VARCHAR NOT NULL, value BIGINT NOT NULL, qualifier VARCHAR,
+    phrase VARCHAR NOT NULL, according_to VARCHAR);
 CREATE TABLE IF NOT EXISTS unknown_actors (
     article_id VARCHAR NOT NULL, name VARCHAR NOT NULL, count INTEGER NOT NULL);
 """
 
-RECORD_TABLES = ("sentences", "mentions", "events", "statements", "unknown_actors")
+SCHEMA_DIGEST = hashlib.sha256(SCHEMA.encode()).hexdigest()[:8]
+
+
+def records_fingerprint(extractor: Extractor) -> str:
+    """What the stored records depend on: the extractor and the table layout."""
+    return f"{extractor.fingerprint}-{SCHEMA_DIGEST}"
+
+
+RECORD_TABLES = ("sentences", "mentions", "events", "statements", "figures", "unknown_actors")
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, args: list | None = None) -> None:
@@ -189,7 +203,7 @@ def update_store(
 
             extractor = Extractor()
         previous = first_row(con, "SELECT value FROM meta WHERE key = 'extractor'")
-        if not ingested_paths and not pruned and previous is not None and previous[0] == extractor.fingerprint:
+        if not ingested_paths and not pruned and previous is not None and previous[0] == records_fingerprint(extractor):
             summary.articles_total = first_row(con, "SELECT count(*) FROM articles")[0]
             summary.near_duplicates = first_row(con, "SELECT count(near_duplicate_of) FROM articles")[0]
             return summary  # nothing new: the store is not touched
@@ -204,6 +218,15 @@ def update_store(
     finally:
         con.close()
     return summary
+
+
+def _reset_record_tables(con) -> None:
+    """Empty the derived tables, recreating them from the current schema (records
+    are always re-extracted, so a store made by an older sitrep is upgraded here)."""
+    for table in RECORD_TABLES:
+        run(con, f"DROP TABLE IF EXISTS {table}")
+    run(con, SCHEMA)
+    _COLUMNS.clear()
 
 
 def _under(path: str, root: str) -> bool:
@@ -236,16 +259,16 @@ def _write(con, articles: list[Article], ingested_paths: list[str], pruned: list
         summary.articles_removed = len(orphans)
     _insert(con, "articles", [_article_row(a) for a in fresh.values()])
     summary.articles_new = len(fresh)
-    fingerprint = extractor.fingerprint
+    fingerprint = records_fingerprint(extractor)
     previous = first_row(con, "SELECT value FROM meta WHERE key = 'extractor'")
     if previous is None or previous[0] != fingerprint:
-        targets = [(r[0], r[1]) for r in con.execute("SELECT id, text FROM articles ORDER BY id").fetchall()]
+        targets = con.execute("SELECT id, text, published FROM articles ORDER BY id").fetchall()
         summary.articles_reextracted = max(0, len(targets) - len(fresh)) if previous is not None else 0
-        for table in RECORD_TABLES:
-            run(con, f"DELETE FROM {table}")
+        _reset_record_tables(con)
     else:
-        targets = [(a.id, a.text) for a in fresh.values()]
-    _insert_records(con, ((aid, extractor.extract(text)) for aid, text in targets))
+        targets = [(a.id, a.text, a.meta.published) for a in fresh.values()]
+    # the publication date matters: roles are dated and event dates are read against it
+    _insert_records(con, ((aid, extractor.extract(text, published)) for aid, text, published in targets))
     _refresh_actors(con, extractor)
     _set_meta(con, {"extractor": fingerprint, "sitrep_version": __version__, **extractor.versions()})
     summary.near_duplicates = _flag_near_duplicates(con)
@@ -305,6 +328,8 @@ def _insert_records(con, extractions: Iterable[tuple[str, ArticleExtraction]], b
             buffers["events"].append({"article_id": aid, **_fields(e)})
         for s in ex.statements:
             buffers["statements"].append({"article_id": aid, **_fields(s)})
+        for f in ex.figures:
+            buffers["figures"].append({"article_id": aid, **_fields(f)})
         for name, count in ex.unknown_actors.items():
             buffers["unknown_actors"].append({"article_id": aid, "name": name, "count": count})
         if n % batch == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter
@@ -11,13 +12,16 @@ from sitrep import __version__
 from sitrep.config import CAMEO_FILE, PACKAGE_DIR
 from sitrep.extract.actors import ActorFinder, unknown_names
 from sitrep.extract.codebook import load_codebook
+from sitrep.extract.figures import FigureFinder
+from sitrep.extract.dates import DateContext
 from sitrep.extract.events import FORCE_ROOTS, EventCoder, Frame, is_headline
 from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
 from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
 from sitrep.extract.sentences import blank_pipeline, split_sentences
 from sitrep.extract.statements import attribution, justify_statements, stance_of
 
-RULE_FILES = ("lexicon.py", "events.py", "actors.py", "statements.py", "pipeline.py", "sentences.py", "registry.py")
+RULE_FILES = ("lexicon.py", "events.py", "actors.py", "statements.py", "pipeline.py", "sentences.py", "registry.py",
+              "dates.py", "figures.py", "records.py")
 
 
 class Extractor:
@@ -28,6 +32,7 @@ class Extractor:
         self.registry = Registry.load(states_file, actors_file)
         self.codebook = load_codebook(cameo_file)
         self.actors = ActorFinder(self.nlp, self.registry)
+        self.figures = FigureFinder(self.nlp)
         self.coder = EventCoder(self.nlp, self.codebook, is_person=lambda a: a in self.registry.actors and self.registry.actors[a].type == "person")
         digest = hashlib.sha256(__version__.encode())
         for path in (states_file, actors_file, cameo_file, *(PACKAGE_DIR / "extract" / f for f in RULE_FILES)):
@@ -60,6 +65,7 @@ class Extractor:
         sentences, spans = split_sentences(self.nlp, text)
         out = ArticleExtraction(sentences=sentences)
         frame = Frame()
+        dates = DateContext(published)
         recent_people: list[str] = []
         previous_people: list[str] = []
         last_pair: list[str] = []
@@ -78,6 +84,11 @@ class Extractor:
             reported, speaker = attribution(doc, span, mentions, groups)
             coded = self.coder.code_sentence(doc, span, mentions, frame, speaker)
             headline = is_headline(sentence.text)
+            event_date, date_basis = dates.date_of(sentence.text, headline)
+            for fig in self.figures.find(span, sentence.index, sentence.start, sentence.text):
+                if fig.according_to is None and reported:
+                    fig = dataclasses.replace(fig, according_to=", ".join(self.registry.label(a) for a in reported))
+                out.figures.append(fig)
             stance_spans: set[tuple[str, str | None, str]] = set()
             for c in coded:
                 if c.embedded or not c.sources:
@@ -91,7 +102,8 @@ class Extractor:
                         if target == source:
                             continue
                         events.append((Event(source, target, entry.code, entry.name, entry.goldstein, entry.quad_class,
-                                             sentence.index, sentence.text, c.confidence, c.rule, start, end, attributed), headline))
+                                             sentence.index, sentence.text, c.confidence, c.rule, start, end, attributed,
+                                             event_date, date_basis), headline))
                         stance = stance_of(entry.code, c.rule)
                         if stance and not headline:
                             stance_spans.add((source, target, stance))

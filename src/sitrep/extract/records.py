@@ -6,6 +6,7 @@ so any claim built on it can be traced back to the sentence it came from.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 
@@ -42,6 +43,8 @@ class Event:
     start: int
     end: int
     attributed_to: str | None = None  # who the sentence says reported it ("according to ...")
+    event_date: dt.date | None = None  # when it happened, as the article states it
+    date_basis: str = "published"      # stated | relative | context | published
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +61,27 @@ class Statement:
     attributed_to: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A reported number: ``value`` people ``kind`` (killed, wounded, casualties)."""
+
+    sentence: int
+    start: int
+    end: int
+    kind: str
+    value: int
+    qualifier: str | None
+    phrase: str
+    according_to: str | None
+
+
 @dataclass(slots=True)
 class ArticleExtraction:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     unknown_actors: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -72,5 +90,6 @@ class ArticleExtraction:
             "mentions": [asdict(m) for m in self.mentions],
             "events": [asdict(e) for e in self.events],
             "statements": [asdict(s) for s in self.statements],
+            "figures": [asdict(f) for f in self.figures],
             "unknown_actors": dict(self.unknown_actors),
         }

@@ -36,13 +36,19 @@ def extraction_json(paths: list[Path], extractor: Extractor | None = None) -> tu
             "events": [
                 {"source": e.source, "target": e.target, "code": e.code, "label": e.label, "goldstein": e.goldstein,
                  "quad_class": e.quad_class, "sentence": e.sentence, "evidence": e.evidence, "confidence": e.confidence,
-                 "rule": e.rule}
+                 "rule": e.rule, "event_date": e.event_date.isoformat() if e.event_date else None,
+                 "date_basis": e.date_basis}
                 for e in ex.events
             ],
             "statements": [
                 {"speaker": s.speaker, "target": s.target, "stance": s.stance, "sentence": s.sentence, "text": s.text,
                  "confidence": s.confidence, "rule": s.rule}
                 for s in ex.statements
+            ],
+            "figures": [
+                {"kind": f.kind, "value": f.value, "qualifier": f.qualifier, "sentence": f.sentence, "text": f.phrase,
+                 "according_to": f.according_to}
+                for f in ex.figures
             ],
             "unknown_actors": ex.unknown_actors,
         })
