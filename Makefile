@@ -10,7 +10,7 @@ STORE := data/processed/sitrep.duckdb
 ARTICLES := $(shell find data/raw/articles -type f 2>/dev/null | sort)
 REFERENCE := $(shell find data/reference -type f 2>/dev/null | sort)
 SOURCES := $(shell find src -type f \( -name '*.py' -o -name '*.j2' -o -name '*.css' -o -name '*.js' \) 2>/dev/null | sort)
-NOTEBOOK := notebooks/corpus_overview.ipynb
+NOTEBOOK := notebooks/briefing.ipynb
 REPORT := reports/$(basename $(notdir $(NOTEBOOK)))
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 

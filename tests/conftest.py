@@ -37,3 +37,20 @@ def overview_report(tmp_path_factory, sample_store):
 
     out = tmp_path_factory.mktemp("reports")
     return build(NOTEBOOKS_DIR / "corpus_overview.ipynb", {"store": str(sample_store)}, out_dir=out)
+
+
+@pytest.fixture(scope="session")
+def briefing_report(tmp_path_factory, sample_store):
+    """The default briefing built once from the sample store."""
+    from sitrep.render.build import build
+
+    out = tmp_path_factory.mktemp("briefing")
+    return build(NOTEBOOKS_DIR / "briefing.ipynb", {"store": str(sample_store)}, out_dir=out)
+
+
+def write_article(folder: Path, name: str, *, title: str, source: str, published: str, body: str) -> Path:
+    """A Markdown article with front matter (for small purpose-built corpora)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"---\ntitle: {title}\nsource: {source}\npublished: {published}\nlanguage: en\n---\n{body}\n", encoding="utf-8")
+    return path

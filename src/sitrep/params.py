@@ -9,11 +9,13 @@ type or value fails at once with a message naming the parameter.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import importlib
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sitrep.config import DEFAULT_STORE, PROJ_ROOT, display_path
 
@@ -84,6 +86,74 @@ class ReportParams(BaseModel):
 
 class CorpusOverviewParams(ReportParams):
     title: str = "Corpus overview"
+
+
+class BriefingParams(ReportParams):
+    """Parameters of the situation briefing (notebooks/briefing.ipynb).
+
+    ``focus_actors`` are registry ids (a state's id also covers its people and
+    bodies); ``topic`` keywords keep the articles whose title or text contains any
+    of them; ``min_confidence`` drops extracted records coded less surely;
+    ``edition`` numbers the briefing (default: one edition per news day in the
+    store up to the window's end); the information cutoff is given in ``timezone``.
+    """
+
+    title: str = "Situation briefing"
+    focus_actors: list[str] = []
+    topic: list[str] = []
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0)
+    edition: int | None = Field(None, ge=1)
+    timezone: str = "UTC"
+
+    @field_validator("focus_actors", "topic", mode="before")
+    @classmethod
+    def _listish(cls, value):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("focus_actors")
+    @classmethod
+    def _known_actors(cls, value: list[str]) -> list[str]:
+        if not value:
+            return value
+        from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
+
+        known = Registry.load(STATES_FILE, ACTORS_FILE).actors
+        for actor_id in value:
+            if actor_id not in known:
+                close = difflib.get_close_matches(actor_id, list(known), n=3)
+                hint = f" (did you mean {', '.join(close)}?)" if close else " (use a registry id such as RUS or RUS.PUTIN)"
+                raise ValueError(f"unknown actor id {actor_id!r}{hint}")
+        return value
+
+    @field_validator("topic")
+    @classmethod
+    def _keywords(cls, value: list[str]) -> list[str]:
+        return [v.strip() for v in value if v.strip()]
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as UTC or Europe/Paris)") from None
+        return value
+
+
+class ActorProfileParams(ReportParams):
+    """Parameters of the actor profile (notebooks/actor_profile.ipynb)."""
+
+    title: str = "Actor profile"
+    actor: str = "RUS"
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0)
+
+    @field_validator("actor")
+    @classmethod
+    def _known_actor(cls, value: str) -> str:
+        BriefingParams._known_actors([value])
+        return value
 
 
 def validate(model: type[BaseModel], values: dict) -> BaseModel:

@@ -98,3 +98,22 @@ def load_meta(store: Path) -> dict[str, str]:
         return store_meta(con)
     finally:
         con.close()
+
+
+def load_files(store: Path) -> pd.DataFrame:
+    """The ingested files: path (and line for JSON lines), sha256, article id."""
+    con = connect(store, read_only=True)
+    try:
+        return con.execute("SELECT path, line, file_sha256, article_id, format FROM files ORDER BY path, line").df()
+    finally:
+        con.close()
+
+
+def publication_dates(store: Path) -> list[dt.date]:
+    """Distinct publication dates of every article in the store, in order."""
+    con = connect(store, read_only=True)
+    try:
+        rows = con.execute("SELECT DISTINCT published FROM articles WHERE published IS NOT NULL ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]

@@ -9,7 +9,7 @@ Tables (one row per ...):
 ``files``       (path, line) of an ingested file: its sha256 and the article it holds
 ``articles``    article: metadata, body, size, near-duplicate flag
 ``sentences``   sentence: article, index, character offsets, text
-``actors``      registry actor referenced by any record (id, name, type, country, role)
+``actors``      registry actor (id, name, type, country, role, label; ``mentioned`` if any record names it)
 ``mentions``    actor mention: article, sentence, offsets, surface text, actor
 ``events``      CAMEO event: source, target, code, label, Goldstein, QuadClass, evidence, rule,
                 event date and its basis (stated, relative, context, published)
@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     "end" INTEGER NOT NULL, text VARCHAR NOT NULL, PRIMARY KEY (article_id, sentence));
 CREATE TABLE IF NOT EXISTS actors (
     id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, type VARCHAR NOT NULL,
-    country VARCHAR, role VARCHAR);
+    country VARCHAR, role VARCHAR, label VARCHAR NOT NULL, mentioned BOOLEAN NOT NULL);
 CREATE TABLE IF NOT EXISTS mentions (
     article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, text VARCHAR NOT NULL, actor_id VARCHAR NOT NULL, how VARCHAR NOT NULL);
@@ -223,7 +223,7 @@ def update_store(
 def _reset_record_tables(con) -> None:
     """Empty the derived tables, recreating them from the current schema (records
     are always re-extracted, so a store made by an older sitrep is upgraded here)."""
-    for table in RECORD_TABLES:
+    for table in (*RECORD_TABLES, "actors"):
         run(con, f"DROP TABLE IF EXISTS {table}")
     run(con, SCHEMA)
     _COLUMNS.clear()
@@ -342,16 +342,20 @@ def _fields(record) -> dict:
 
 
 def _refresh_actors(con, extractor: Extractor) -> None:
-    used = {
-        r[0]
-        for r in con.execute(
-            "SELECT actor_id FROM mentions UNION SELECT source FROM events UNION SELECT target FROM events "
-            "UNION SELECT speaker FROM statements UNION SELECT target FROM statements"
-        ).fetchall()
-        if r[0]
-    }
+    """Every registry actor, so reports can name any of them; an actor the records
+    refer to has its role and label as of the last article that names it (one
+    canonical label per actor), the others as of the newest article."""
+    used = dict(con.execute(
+        """SELECT r.actor, max(a.published) FROM (
+               SELECT article_id, actor_id AS actor FROM mentions UNION ALL SELECT article_id, source FROM events
+               UNION ALL SELECT article_id, target FROM events UNION ALL SELECT article_id, speaker FROM statements
+               UNION ALL SELECT article_id, target FROM statements) r
+           JOIN articles a ON a.id = r.article_id WHERE r.actor IS NOT NULL GROUP BY r.actor"""
+    ).fetchall())
+    newest = first_row(con, "SELECT max(published) FROM articles")[0]
     run(con, "DELETE FROM actors")
-    _insert(con, "actors", [extractor.actor_row(a) for a in sorted(used)])
+    ids = sorted(set(extractor.registry.actors) | set(used))
+    _insert(con, "actors", [{**extractor.actor_row(a, used.get(a, newest)), "mentioned": a in used} for a in ids])
 
 
 def _set_meta(con, values: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sitrep.briefing.display import Chart, HTMLBlock, header, key_figures, table
 from sitrep.params import CorpusOverviewParams
-from sitrep.records import load_articles, load_meta
+from sitrep.records import load_articles, load_meta, load_table
 
 UNDATED = "undated"
 UNKNOWN_SOURCE = "unknown outlet"
@@ -17,16 +17,31 @@ UNKNOWN_SOURCE = "unknown outlet"
 
 @dataclass
 class CorpusView:
-    """The articles of one window of the store, and the parameters that chose them."""
+    """The articles of one window of the store, their extracted records, and the
+    parameters that chose them."""
 
     params: CorpusOverviewParams
     articles: pd.DataFrame
     meta: dict[str, str]
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    events: pd.DataFrame
+    statements: pd.DataFrame
+    unknown: pd.DataFrame
 
 
 def load_corpus(params: CorpusOverviewParams) -> CorpusView:
-    articles = load_articles(params.store_path, params.start, params.end)
-    return CorpusView(params=params, articles=articles, meta=load_meta(params.store_path))
+    store = params.store_path
+    articles = load_articles(store, params.start, params.end)
+    ids = set(articles["id"])
+
+    def records(name: str) -> pd.DataFrame:
+        frame = load_table(store, name, params.start, params.end)
+        return frame[frame["article_id"].isin(ids)].reset_index(drop=True)
+
+    return CorpusView(params=params, articles=articles, meta=load_meta(store), sentences=records("sentences"),
+                      mentions=records("mentions"), events=records("events"), statements=records("statements"),
+                      unknown=records("unknown_actors"))
 
 
 def overview_header(view: CorpusView) -> HTMLBlock:
@@ -149,3 +164,64 @@ def article_list(view: CorpusView) -> HTMLBlock:
     return table(frame, caption="Articles in the window", column_classes={"published": "date", "title": "wide", "id": "code", "file": "path"},
                  note="id: sha256 of the normalised text (first 16 hex digits). Files are under data/raw/articles/; "
                       "file:line for JSONL. Languages and formats are summarised above.")
+
+
+def _without_actor(view: CorpusView) -> pd.DataFrame:
+    """Sentences in which no registry actor is mentioned."""
+    named = set(zip(view.mentions["article_id"], view.mentions["sentence"]))
+    keys = list(zip(view.sentences["article_id"], view.sentences["sentence"]))
+    return view.sentences[[k not in named for k in keys]]
+
+
+def extraction_figures(view: CorpusView) -> HTMLBlock:
+    """Headline counts of what extraction found in the window."""
+    n = len(view.sentences)
+    bare = len(_without_actor(view))
+    return key_figures({
+        "sentences": n,
+        "without any actor": f"{bare} ({bare / n:.0%})" if n else "0",
+        "actor mentions": len(view.mentions),
+        "events": len(view.events),
+        "statements": len(view.statements),
+        "unknown-name candidates": view.unknown["name"].nunique() if len(view.unknown) else 0,
+    }, label="Extraction figures")
+
+
+def events_per_code(view: CorpusView) -> HTMLBlock:
+    e = view.events
+    if e.empty:
+        return table(pd.DataFrame(), caption="Events per CAMEO code", empty="No event was coded in this window.")
+    frame = (e.groupby(["code", "label", "quad_class", "goldstein"]).size().reset_index(name="events")
+             .sort_values(["events", "code"], ascending=[False, True]))
+    frame = frame.rename(columns={"quad_class": "QuadClass", "goldstein": "Goldstein"})
+    return table(frame, caption="Events per CAMEO code", column_classes={"code": "code"},
+                 note="CAMEO 1.1b3 codes with their Goldstein value; QuadClass 1 verbal cooperation, 2 material cooperation, "
+                      "3 verbal conflict, 4 material conflict.")
+
+
+def unknown_candidates(view: CorpusView, limit: int = 25) -> HTMLBlock:
+    """Capitalised names the registry does not know: candidates to add to it."""
+    u = view.unknown
+    if u.empty:
+        return table(pd.DataFrame(), caption="Unknown-actor candidates", empty="none: every capitalised name is in the registry.")
+    frame = (u.groupby("name").agg(mentions=("count", "sum"), articles=("article_id", "nunique")).reset_index()
+             .sort_values(["mentions", "articles", "name"], ascending=[False, False, True]))
+    shown = frame.head(limit)
+    more = len(frame) - len(shown)
+    return table(shown, caption="Unknown-actor candidates (names the registry does not know)",
+                 note=("Add the real actors among them to data/reference/actors.yaml. "
+                       + (f"{more} rarer candidates not shown." if more > 0 else "")).strip())
+
+
+def sentences_without_actors(view: CorpusView, limit: int = 15) -> HTMLBlock:
+    """The sentences no actor was found in (nothing in them can be coded)."""
+    bare = _without_actor(view)
+    if bare.empty:
+        return table(pd.DataFrame(), caption="Sentences without any actor", empty="none.")
+    shown = bare.head(limit)
+    frame = pd.DataFrame({"article": shown["article_id"], "sentence": shown["sentence"], "text": shown["text"]})
+    more = len(bare) - len(shown)
+    return table(frame, caption=f"Sentences without any actor ({len(bare)} of {len(view.sentences)})",
+                 column_classes={"article": "code", "text": "wide"},
+                 note="Headlines, background and quotes often name no actor; a sentence describing an act without any "
+                      "actor points at a gap in the registry." + (f" {more} more not shown." if more > 0 else ""))

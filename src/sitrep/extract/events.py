@@ -137,6 +137,9 @@ class EventCoder:
             if start in covered:
                 continue
             trig = self.rules[key]
+            if trig.code[:2] in FORCE_ROOTS and start > sent.start and doc[start - 1].lower_ == "to" \
+                    and (start < 2 or doc[start - 2].lower_ not in ("according", "due", "attributed", "response", "up")):
+                continue  # "urged Iran not to attack": the content of an appeal, not an attack
             if not trig.nominal and trig.code[:2] not in FORCE_ROOTS and end - start == 1 and start > sent.start \
                     and doc[start - 1].lower_ in DETERMINERS | {"'s", "’s", "unconditional"}:
                 continue
@@ -169,7 +172,7 @@ class EventCoder:
         if not triggers:
             return []
         groups = self._groups(doc, mentions)
-        mention_ends = {m.end for m in mentions}
+        mention_ends = {m.end for m in mentions if m.kind != "adjective"}  # "Israeli strikes" is a noun phrase
         clauses = self._clauses(doc, sent, {m.start for m in mentions})
         coded: list[Coded] = []
         last_source: list[str] = []

@@ -53,8 +53,9 @@ class Extractor:
             "rules": str(len(self.coder.rules)),
         }
 
-    def actor_row(self, actor_id: str) -> dict:
-        return self.registry.row(actor_id)
+    def actor_row(self, actor_id: str, day: dt.date | None = None) -> dict:
+        """The actor as of ``day``: its role then and its canonical label."""
+        return self.registry.row(actor_id, day)
 
     def actor_json(self, actor_id: str) -> dict:
         row = self.registry.row(actor_id)

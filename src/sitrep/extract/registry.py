@@ -244,7 +244,13 @@ class Registry:
         if actor.type == "person":
             role = actor.role_on(day)
             state = self.actors.get(actor.country or "")
-            who = f"{role.title} {actor.name}" if role else actor.name
+            past = [r for r in actor.roles if r.end is not None and (day is None or r.end <= day)]
+            if role:
+                who = f"{role.title} {actor.name}"
+            elif past:  # "Iran — former Supreme Leader Ali Khamenei"
+                who = f"former {past[-1].title} {actor.name}"
+            else:
+                who = actor.name
             return f"{state.name} — {who}" if state else who
         if actor.type == "state":
             return actor.name
@@ -254,9 +260,10 @@ class Registry:
     def row(self, actor_id: str, day: dt.date | None = None) -> dict:
         actor = self.actors.get(actor_id)
         if actor is None:
-            return {"id": actor_id, "name": actor_id, "type": "organisation", "country": None, "role": None}
+            return {"id": actor_id, "name": actor_id, "type": "organisation", "country": None, "role": None, "label": actor_id}
         role = actor.role_on(day)
-        return {"id": actor.id, "name": actor.name, "type": actor.type, "country": actor.country, "role": role.title if role else None}
+        return {"id": actor.id, "name": actor.name, "type": actor.type, "country": actor.country,
+                "role": role.title if role else None, "label": self.label(actor_id, day)}
 
 
 def _row_line(path: Path, index: int, key: str) -> int:

@@ -1,0 +1,215 @@
+"""Developments: coded events merged across outlets, ranked by salience; the BLUF,
+the day-by-day key developments and the reported figures.
+
+A **development** is one act on one day: events with the same event date, source
+actor and CAMEO code are merged, whatever outlet reported them, and keep every
+target and every citation. Its **independent sources** count outlets, with a
+syndicated copy (near-duplicate) counted as the article it repeats.
+
+**Salience** (0-1) ranks developments for the bottom line up front::
+
+    salience = 0.45 * severity + 0.20 * sources + 0.20 * focus + 0.15 * recency
+
+- severity: |Goldstein| / 10 of the code; calls for a ceasefire or de-escalation
+  (CAMEO 0256, 1056, 0871) count at least 0.4, since in a war they carry more
+  weight than their Goldstein value (a mild verbal act) says;
+- sources: independent sources, saturating at 3 (1/3, 2/3, 1);
+- focus: 1 when a focus actor (or a person or body of a focus state) is source or
+  target, or when no focus is set; else 0;
+- recency: 1 on the window's last day, falling linearly to 0 on its first.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from sitrep.briefing.display import HTMLBlock, table
+from sitrep.briefing.selection import Briefing, in_focus
+from sitrep.briefing.wording import cite, join_names, phrase
+
+WEIGHTS = {"severity": 0.45, "sources": 0.20, "focus": 0.20, "recency": 0.15}
+CEASEFIRE_CODES = {"0256", "1056", "0871", "0872"}
+BASIS_RANK = {"stated": 0, "relative": 1, "context": 2, "published": 3}
+
+
+FORCE_ROOTS = ("18", "19", "20")
+
+
+def _specific(codes) -> str:
+    """The most specific of a set of codes ("195" over the generic "190")."""
+    return sorted(codes, key=lambda c: (c.endswith("0") and len(c) == 3, -len(c), c))[0]
+
+
+def developments(b: Briefing) -> pd.DataFrame:
+    """One row per development, most salient first (ties: date, then source).
+
+    Events are merged when they are the same act on the same day: same source and
+    code (for force, the same CAMEO root: "190" and "195" from the same source on
+    the same day are one attack, coded by its most specific code); then acts that
+    differ only by their source ("the United States and Israel struck Iran") are
+    one line with both sources."""
+    e = b.events
+    cols = ["date", "sources", "code", "label", "targets", "goldstein", "quad_class", "refs", "outlets", "independent",
+            "single_source", "date_basis", "evidence", "salience"]
+    if e.empty:
+        return pd.DataFrame(columns=cols)
+    independent = dict(zip(b.articles["id"], b.articles["independent"]))
+    if b.params.focus_actors:
+        actors = b.actors
+        focus = in_focus(e["source"], b.params.focus_actors, actors) | in_focus(e["target"], b.params.focus_actors, actors)
+    else:
+        focus = pd.Series(True, index=e.index)
+    e = e.assign(focus=focus, date=e["event_date"].where(e["event_date"].notna(), e["published"]),
+                 act=[c[:2] if c[:2] in FORCE_ROOTS else c for c in e["code"]])
+    e = e[e["date"].notna() & e["source"].notna()]
+    if e.empty:
+        return pd.DataFrame(columns=cols)
+    first, last = min(e["date"]), max(e["date"])
+    span = max((last - first).days, 1)
+    acts = []
+    for (date, source, _act), group in e.groupby(["date", "source", "act"], sort=True):
+        code = _specific(set(group["code"]))
+        main = group[group["code"] == code].iloc[0]
+        acts.append({"date": date, "source": source, "code": code, "label": main["label"], "goldstein": float(main["goldstein"]),
+                     "quad_class": int(main["quad_class"]), "evidence": main["evidence"],
+                     "targets": tuple(dict.fromkeys(t for t in group["target"] if isinstance(t, str))),
+                     "rows": group})
+    merged: dict[tuple, dict] = {}
+    for act in acts:
+        key = (act["date"], act["code"], act["targets"])
+        if key in merged:
+            merged[key]["sources"].append(act["source"])
+            merged[key]["rows"] = pd.concat([merged[key]["rows"], act["rows"]])
+        else:
+            merged[key] = {**act, "sources": [act["source"]]}
+    rows = []
+    for act in merged.values():
+        group = act.pop("rows")
+        refs = sorted({b.citations.number(a, s) for a, s in zip(group["article_id"], group["sentence"])} - {None})
+        indep = {independent.get(a) for a in group["article_id"]}
+        severity = abs(act["goldstein"]) / 10
+        if act["code"] in CEASEFIRE_CODES:
+            severity = max(severity, 0.4)
+        recency = 1 - (last - act["date"]).days / span if last != first else 1.0
+        salience = (WEIGHTS["severity"] * severity + WEIGHTS["sources"] * min(len(indep), 3) / 3
+                    + WEIGHTS["focus"] * float(group["focus"].any()) + WEIGHTS["recency"] * recency)
+        rows.append({
+            **{k: act[k] for k in ("date", "sources", "code", "label", "goldstein", "quad_class", "evidence")},
+            "targets": list(act["targets"]), "refs": refs, "outlets": sorted(set(group["outlet"])),
+            "independent": len(indep), "single_source": len(indep) == 1,
+            "date_basis": min(group["date_basis"], key=lambda x: BASIS_RANK.get(x, 9)), "salience": round(salience, 4),
+        })
+    out = pd.DataFrame(rows, columns=cols)
+    out["first_source"] = out["sources"].map(lambda s: s[0])
+    out = out.sort_values(["salience", "date", "first_source", "code"], ascending=[False, True, True, True], kind="stable")
+    return out.drop(columns=["first_source"]).reset_index(drop=True)
+
+
+def _act(b: Briefing, d) -> str:
+    targets = join_names([b.label(t) for t in d["targets"]])
+    return phrase(d["code"], d["label"], targets or None, d["evidence"])
+
+
+def _flags(d) -> list[str]:
+    flags = ["single source" if d["independent"] == 1 else f'{d["independent"]} independent sources']
+    if d["date_basis"] == "published":
+        flags.append("date of report")
+    return flags
+
+
+def _line(b: Briefing, d) -> tuple[str, str]:
+    """(HTML, text) of one development: sources -> act -> targets, with citations."""
+    who = join_names([b.label(x) for x in d["sources"]])
+    act = _act(b, d)
+    refs = "".join(cite(r, _tip(b, r)) for r in d["refs"])
+    flags = _flags(d)
+    markup = (f'<strong>{html.escape(who)}</strong> {html.escape(act)} '
+              f'<span class="code">CAMEO {html.escape(d["code"])}</span> '
+              f'<span class="flag">({html.escape("; ".join(flags))})</span> {refs}')
+    text = f"{who} {act} (CAMEO {d['code']}; {'; '.join(flags)}) " + "".join(f"[{r}]" for r in d["refs"])
+    return markup, text
+
+
+def _tip(b: Briefing, ref: int) -> str:
+    row = b.citations.rows[b.citations.rows["ref"] == ref]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    day = f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated"
+    return f"{r['outlet']}, {day}: {r['text']}"
+
+
+def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
+    """3-5 bullets, the most salient of the window: one per actor (or actors acting
+    together) and day, its acts in order of salience, ranked by the best of them."""
+    devs = developments(b)
+    if devs.empty:
+        msg = "No coded development in this window: nothing to summarise." if not b.empty else \
+            "No article in this window: there is nothing to summarise."
+        return HTMLBlock(f'<p class="empty-section">{html.escape(msg)}</p>', msg)
+    bullets: dict[tuple, list] = {}
+    for _, d in devs.iterrows():  # most salient first
+        bullets.setdefault((d["date"], tuple(d["sources"])), []).append(d)
+    items, texts = [], []
+    for (day, sources), acts in list(bullets.items())[:size]:
+        shown = acts[:acts_per_bullet]
+        who = join_names([b.label(x) for x in sources])
+        phrases = [_act(b, d) for d in shown]
+        refs = sorted({r for d in shown for r in d["refs"]})
+        indep = max(d["independent"] for d in shown)
+        flag = "single source" if indep == 1 else f"{indep} independent sources"
+        more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
+        body = "; ".join(phrases) + more
+        cites = "".join(cite(r, _tip(b, r)) for r in refs)
+        items.append(f'<li><span class="date">{day:%d %b}</span> <strong>{html.escape(who)}</strong> {html.escape(body)}. '
+                     f'<span class="flag">({flag})</span> {cites}</li>')
+        texts.append(f"- {day:%d %b}: {who} {body}. ({flag}) " + "".join(f"[{r}]" for r in refs))
+    note = ("Ranked by salience: severity (|Goldstein|), independent sources, focus actors and recency "
+            "(formula in Sources and method). Acts are paraphrased from coded events, not quoted.")
+    return HTMLBlock(f'<ul class="bluf">{"".join(items)}</ul><p class="table-note">{note}</p>', "\n".join(texts))
+
+
+def key_developments(b: Briefing, per_day: int = 3) -> HTMLBlock:
+    """Chronological, grouped by event day; the most salient acts of each day."""
+    devs = developments(b)
+    if devs.empty:
+        msg = "No coded development in this window."
+        return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
+    parts, texts = [], []
+    for day, group in devs.groupby("date", sort=True):
+        shown = group.head(per_day)
+        lines = [_line(b, d) for _, d in shown.iterrows()]
+        more = len(group) - len(shown)
+        extra = f'<li class="more">{more} further development{"s" if more > 1 else ""} of lower salience (see the trend and sources).</li>' if more > 0 else ""
+        parts.append(f'<h3 class="day">{day:%A %d %B %Y}</h3><ul class="developments">'
+                     + "".join(f"<li>{m}</li>" for m, _ in lines) + extra + "</ul>")
+        texts.append(f"{day:%d %b %Y}\n" + "\n".join(f"  - {t}" for _, t in lines))
+    note = ('<p class="table-note">Dates are event dates as the articles state them; <em>date of report</em> marks an act '
+            "whose date the article does not give. Publication dates are in Sources and method.</p>")
+    return HTMLBlock("".join(parts) + note, "\n".join(texts))
+
+
+def reported_figures(b: Briefing) -> HTMLBlock:
+    """Casualty figures, attributed and dated; disagreeing sources side by side."""
+    f = b.figures
+    caption = "Reported figures (casualties)"
+    if f.empty:
+        msg = "No casualty or other figure is reported in this window's articles."
+        return HTMLBlock(f'<p class="empty-table"><strong>{caption}:</strong> {msg}</p>', f"{caption}: {msg}")
+    rows = []
+    for (kind, day), group in f.groupby(["kind", "published"], sort=True):
+        values = sorted(set(group["value"]))
+        for _, r in group.sort_values(["value", "outlet"]).iterrows():
+            ref = b.citations.number(r["article_id"], r["sentence"])
+            who = r["according_to"] if isinstance(r["according_to"], str) else f"{r['outlet']} (outlet, unattributed)"
+            rows.append({
+                "kind": kind, "figure": f"{r['qualifier'] + ' ' if isinstance(r['qualifier'], str) else ''}{r['value']:,}",
+                "according to": who, "as of": f"{day:%d %b %Y}", "reported by": r["outlet"],
+                "sources agree": "yes" if len(values) == 1 else f"no — {len(values)} different figures",
+                "ref": cite(ref, _tip(b, ref) if ref else ""),
+            })
+    frame = pd.DataFrame(rows)
+    return table(frame, caption=caption, html_columns=["ref"],
+                 note="Figures as stated by the source named, on the article's publication date; differing figures for the same day are listed side by side, not reconciled.")

@@ -1,0 +1,160 @@
+"""Who stands where and who talks to whom: the positions matrix, notable
+attributed statements and the contacts (calls, meetings, visits, consultations)."""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+
+from sitrep.briefing.display import Chart, HTMLBlock, esc, table
+from sitrep.briefing.selection import Briefing
+from sitrep.briefing.wording import STANCE_ORDER, STANCE_WORDS, cite
+
+CONTACT_CODES = ("04", "036", "0311", "057")
+GENERAL = "(no named target)"
+MAX_PARTIES = 5
+MAX_ACTORS = 12
+
+
+def _tip(b: Briefing, ref: int | None) -> str:
+    if ref is None:
+        return ""
+    r = b.citations.rows.set_index("ref").loc[ref]
+    day = f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated"
+    return f"{r['outlet']}, {day}: {r['text']}"
+
+
+def main_parties(b: Briefing) -> list[str]:
+    """The actors statements are most often aimed at (the columns of the matrix)."""
+    targets = b.statements[b.statements["stance"] != "other"]["target"].dropna()
+    counts = targets.value_counts()
+    return sorted(counts.index[:MAX_PARTIES], key=lambda a: (-counts[a], a))
+
+
+def positions(b: Briefing) -> HTMLBlock:
+    """Actor x main party: each stance taken toward that party, with evidence counts
+    and links; "no stated position" where the actor said nothing about it."""
+    s = b.statements[b.statements["stance"] != "other"]
+    if s.empty:
+        msg = "No attributed stance (condemnation, support, call for ceasefire, warning …) in this window."
+        return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
+    parties = main_parties(b)
+    columns = parties + [GENERAL]
+    speakers = s["speaker"].value_counts()
+    ranked = sorted(speakers.index, key=lambda a: (-speakers[a], b.label(a)))
+    rows_order, left_out = ranked[:MAX_ACTORS], ranked[MAX_ACTORS:]
+    head = "".join(f'<th scope="col">{esc(b.label(p) if p != GENERAL else p)}</th>' for p in columns)
+    body, text_rows = [], []
+    for speaker in rows_order:
+        mine = s[s["speaker"] == speaker]
+        cells, text_cells = [], []
+        for party in columns:
+            subset = mine[mine["target"].isna()] if party == GENERAL else mine[mine["target"] == party]
+            if subset.empty:
+                cells.append('<td class="stance-none" title="no stated position">–<span class="visually-hidden">no stated position</span></td>')
+                text_cells.append("-")
+                continue
+            parts, tparts = [], []
+            for stance in STANCE_ORDER:
+                hits = subset[subset["stance"] == stance]
+                if hits.empty:
+                    continue
+                refs = sorted({b.citations.number(a, n) for a, n in zip(hits["article_id"], hits["sentence"])} - {None})
+                links = "".join(cite(r, _tip(b, r)) for r in refs)
+                parts.append(f'<span class="stance stance-{stance}">{esc(STANCE_WORDS[stance])} ×{len(refs) or len(hits)}</span> {links}')
+                tparts.append(f"{stance} x{len(refs) or len(hits)}")
+            cells.append("<td>" + "<br>".join(parts) + "</td>")
+            text_cells.append(", ".join(tparts))
+        body.append(f'<tr><th scope="row">{esc(b.label(speaker))}</th>{"".join(cells)}</tr>')
+        text_rows.append(f"{b.label(speaker)}: " + " | ".join(text_cells))
+    markup = (f'<table class="sitrep-table positions">'
+              f"<caption>Stated positions toward the main parties (evidence count, links to the sentences)</caption>"
+              f'<thead><tr><th scope="col">Actor</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+              '<p class="table-note">– = no stated position: the coverage records no statement by that actor about that party '
+              "(not that it has none). Each stance is written out, never shown by colour alone."
+              + (f" {len(left_out)} further actors with fewer statements: " + esc(", ".join(b.label(a) for a in left_out)) + "." if left_out else "")
+              + "</p>")
+    return HTMLBlock(markup, "Positions\n" + "\n".join(text_rows))
+
+
+def notable_statements(b: Briefing, limit: int = 12) -> HTMLBlock:
+    """Attributed statements with a stance, the sentence quoted verbatim."""
+    s = b.statements
+    caption = "Notable attributed statements"
+    if s.empty:
+        return table(s, caption=caption, empty="No attributed statement in this window.")
+    s = s.assign(rank=s["stance"].map(lambda x: 1 if x == "other" else 0))
+    s = s.sort_values(["rank", "published", "article_id", "sentence"], kind="stable")
+    s = s.drop_duplicates(["article_id", "sentence", "speaker"])
+    shown = s.head(limit)
+    rows = []
+    for _, r in shown.iterrows():
+        ref = b.citations.number(r["article_id"], r["sentence"])
+        rows.append({
+            "date": f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated",
+            "speaker": b.label(r["speaker"]), "target": b.label(r["target"]) if isinstance(r["target"], str) else "—",
+            "stance": STANCE_WORDS[r["stance"]], "statement (verbatim sentence)": f"“{r['text']}”",
+            "outlet": r["outlet"], "ref": cite(ref, _tip(b, ref)),
+        })
+    more = len(s) - len(shown)
+    note = f"{more} further statements are in the evidence list." if more > 0 else None
+    return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note,
+                 column_classes={"statement (verbatim sentence)": "wide"})
+
+
+def _contacts(b: Briefing) -> pd.DataFrame:
+    e = b.events
+    if e.empty:
+        return e
+    return e[e["code"].map(lambda c: c.startswith(CONTACT_CODES)) & e["source"].notna()]
+
+
+def contacts_table(b: Briefing) -> HTMLBlock:
+    """Who talked to whom, when, how, and whose account it is."""
+    c = _contacts(b)
+    caption = "Contacts: calls, meetings, visits and consultations"
+    if c.empty:
+        return table(pd.DataFrame(), caption=caption, empty="No call, meeting, visit or consultation reported in this window.")
+    merged: dict[tuple, dict] = {}
+    for _, r in c.iterrows():
+        ref = b.citations.number(r["article_id"], r["sentence"])
+        date = r["event_date"] if pd.notna(r["event_date"]) else r["published"]
+        pair = tuple(sorted(x for x in (r["source"], r["target"]) if isinstance(x, str)))
+        readout = b.label(r["attributed_to"]) if isinstance(r["attributed_to"], str) else f"{r['outlet']} report"
+        row = merged.setdefault((date, pair, r["code"][:3]), {
+            "date": f"{date:%d %b %Y}", "who": b.label(r["source"]),
+            "with whom": b.label(r["target"]) if isinstance(r["target"], str) else "— (not named)",
+            "contact": r["label"], "readouts": [], "refs": []})
+        if readout not in row["readouts"]:
+            row["readouts"].append(readout)
+        if ref is not None and ref not in row["refs"]:
+            row["refs"].append(ref)
+    rows = [{**{k: v for k, v in row.items() if k not in ("readouts", "refs")},
+             "readout / account": "; ".join(row["readouts"]),
+             "ref": "".join(cite(x, _tip(b, x)) for x in sorted(row["refs"]))} for row in merged.values()]
+    note = "A call reported from both sides is one contact; each side's account is listed."
+    return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note)
+
+
+def contacts_chart(b: Briefing) -> Chart | HTMLBlock:
+    """A who x with-whom matrix of contacts (count in each cell)."""
+    c = _contacts(b)
+    c = c[c["target"].notna()] if not c.empty else c
+    if c.empty:
+        msg = "No contact between two named actors, so no chart."
+        return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
+    data = (c.assign(who=c["source"].map(b.label), with_whom=c["target"].map(b.label))
+            .groupby(["who", "with_whom"]).size().reset_index(name="contacts"))
+    base = alt.Chart(data).encode(
+        x=alt.X("with_whom:N", title="With whom", axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+        y=alt.Y("who:N", title="Who", axis=alt.Axis(labelLimit=260)),
+    )
+    chart = (base.mark_rect(color="#0b4f8a", opacity=0.85)
+             + base.mark_text(color="white", fontWeight="bold").encode(text="contacts:Q")
+             ).properties(width=max(160, 70 * data["with_whom"].nunique()), height=max(60, 34 * data["who"].nunique()))
+    pairs = len(data)
+    return Chart(chart, caption=f"Contacts between named actors (CAMEO 04 consultations and related codes); unit: reported contacts; {pairs} pair{'s' if pairs != 1 else ''}.",
+                 alt_text="Matrix of who contacted whom: " + "; ".join(f"{r.who} with {r.with_whom}: {r.contacts}" for r in data.itertuples()),
+                 data=data.rename(columns={"with_whom": "with whom"}))

@@ -1,0 +1,137 @@
+"""The briefing's header and its sources & method section: every article used,
+the numbered evidence, how the records were made, what could have been missed,
+and the hashes of the inputs."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from sitrep.briefing.developments import WEIGHTS
+from sitrep.briefing.display import HTMLBlock, esc, header, table
+from sitrep.briefing.selection import Briefing
+from sitrep.briefing.trend import THIN_BIN
+
+STALE_DAYS = 2
+THIN_ARTICLES = 3
+
+
+def notices(b: Briefing) -> list[str]:
+    """What a reader must know before trusting the summary (thin or stale inputs)."""
+    p = b.params
+    out = []
+    if b.empty:
+        out.append("No article in the store falls in this window (and topic): this briefing has nothing to report. "
+                   "Check the window, the topic keywords, or ingest newer articles.")
+        return out
+    sources = b.articles["independent"].nunique()
+    if len(b.articles) < THIN_ARTICLES or sources < 2:
+        out.append(f"Thin coverage: {len(b.articles)} article(s) from {sources} independent source(s). "
+                   "Treat every item as unconfirmed.")
+    if p.end and b.last_day and (p.end - b.last_day).days > STALE_DAYS:
+        out.append(f"Stale inputs: the latest article is from {b.last_day:%d %b %Y}, "
+                   f"{(p.end - b.last_day).days} days before the window ends ({p.end:%d %b %Y}).")
+    if p.focus_actors and b.events.empty and b.statements.empty:
+        out.append("No event or statement involves the focus actors (" + ", ".join(p.focus_actors) + ") in this window.")
+    return out
+
+
+def briefing_header(b: Briefing) -> HTMLBlock:
+    p = b.params
+    arts = b.articles
+    facts = [
+        ("Coverage window", window_label(b) + ("" if p.start and p.end else " (" + p.window_label + ")")),
+        ("Information cutoff", b.cutoff),
+        ("Edition", f"No. {b.edition}"),
+        ("Sources", f"{len(arts)} articles from {arts['independent'].nunique() if len(arts) else 0} independent sources"
+                    f"{', ' + str(arts['outlet'].nunique()) + ' outlets' if len(arts) else ''}"),
+        ("Focus", ", ".join(b.label(a) for a in p.focus_actors) or "all actors"),
+        ("Topic", ", ".join(p.topic) or "all articles"),
+        ("Minimum confidence", f"{p.min_confidence:.2f}"),
+        ("Store", p.store_label),
+    ]
+    return header(title=p.title, kicker=f"Situation briefing · Edition {b.edition}", facts=facts, notices=notices(b),
+                  window=f"{window_label(b)} · cutoff {b.cutoff}")
+
+
+def window_label(b: Briefing) -> str:
+    """The window as dates: the parameters', else the articles' first and last day."""
+    p = b.params
+    start, end = p.start or b.first_day, p.end or b.last_day
+    if start and end:
+        return f"{start:%d %b %Y} – {end:%d %b %Y}"
+    return p.window_label
+
+
+def article_table(b: Briefing) -> HTMLBlock:
+    a = b.articles
+    if a.empty:
+        return table(a, caption="Articles used", empty="None.")
+    copies = a.set_index("id")["near_duplicate_of"].dropna()
+    frame = pd.DataFrame({
+        "published": a["published"].map(lambda d: f"{d:%d %b %Y}" if pd.notna(d) else "undated"),
+        "outlet": a["outlet"], "title": a["title"].fillna("(untitled)"),
+        "url": a["url"].map(lambda u: f'<a href="{html.escape(u, quote=True)}">{html.escape(u)}</a>' if isinstance(u, str) else "—"),
+        "article id": a["id"],
+        "independence": [f"copy of {copies[i]}" if i in copies else "independent" for i in a["id"]],
+    })
+    return table(frame, caption="Articles used (publication date, outlet, title, link, id)", html_columns=["url"],
+                 column_classes={"title": "wide", "article id": "code", "url": "path"},
+                 note="The files each article came from, with their hashes, are listed under Method.")
+
+
+def evidence_list(b: Briefing) -> HTMLBlock:
+    """The numbered references every citation in the briefing points to."""
+    rows = b.citations.rows
+    if rows.empty:
+        msg = "No evidence cited."
+        return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
+    items, texts = [], []
+    for r in rows.itertuples():
+        day = f"{r.published:%d %b %Y}" if pd.notna(r.published) else "undated"
+        items.append(f'<li id="ref-{r.ref}" value="{r.ref}"><span class="ref-meta">{esc(r.outlet)}, {day}, article '
+                     f'<code>{esc(r.article_id)}</code> sentence {r.sentence}:</span> “{esc(r.text)}”</li>')
+        texts.append(f"[{r.ref}] {r.outlet}, {day}, {r.article_id}#{r.sentence}: {r.text}")
+    return HTMLBlock('<ol class="evidence">' + "".join(items) + "</ol>", "\n".join(texts))
+
+
+def method_notes(b: Briefing) -> HTMLBlock:
+    m = b.meta
+    a = b.articles
+    langs = ", ".join(sorted(a["language"].unique())) if len(a) else "none"
+    undated = int(a["published"].isna().sum()) if len(a) else 0
+    unknown_outlets = int((a["outlet"] == "unknown outlet").sum()) if len(a) else 0
+    weights = " + ".join(f"{w:.2f} × {k}" for k, w in WEIGHTS.items())
+    lines = [
+        ("Automated", "Every record is extracted by rules (sitrep extractor "
+                      f"<code>{esc(m.get('extractor', '?'))}</code>, {esc(m.get('rules', '?'))} trigger rules) — no analyst "
+                      "reviewed it. Paraphrases are generated from CAMEO codes; only text in quotation marks is verbatim."),
+        ("Reference data", f"actor registry as of {esc(m.get('registry_as_of', '?'))} ({esc(m.get('registry_actors', '?'))} actors); "
+                           f"CAMEO codebook with {esc(m.get('codebook_codes', '?'))} codes, Goldstein scale, QuadClass."),
+        ("Thresholds", f"records coded with confidence below {b.params.min_confidence:.2f} are left out; a day with fewer "
+                       f"than {THIN_BIN} events is a thin bin."),
+        ("Salience", f"{weights} (severity = |Goldstein|/10, at least 0.4 for ceasefire calls; sources saturate at 3; "
+                     "recency falls linearly over the window)."),
+        ("Independent sources", "an outlet counts once; a near-duplicate (syndicated copy) counts as the article it repeats."),
+        ("Dates", "developments carry the event date the article states (explicit, or relative to publication); "
+                  "failing that, the last date the article stated, else the publication date, flagged <em>date of report</em>."),
+        ("Coverage", f"languages: {esc(langs)}; {len(a)} articles, {a['outlet'].nunique() if len(a) else 0} outlets; "
+                     f"{undated} undated and {unknown_outlets} without a named outlet."),
+        ("Could have been missed", "events in languages or outlets not ingested; acts described without a trigger phrase the "
+                                   "rules know; actors absent from the registry (listed as candidates in the corpus overview); "
+                                   "anything after the information cutoff."),
+    ]
+    markup = '<dl class="method">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in lines) + "</dl>"
+    return HTMLBlock(markup, "\n".join(f"{k}: {html.unescape(v)}" for k, v in lines))
+
+
+def input_hashes(b: Briefing) -> HTMLBlock:
+    used = set(b.articles["id"])
+    f = b.files[b.files["article_id"].isin(used)]
+    frame = pd.DataFrame({
+        "file": [p if not line else f"{p}:{line}" for p, line in zip(f["path"], f["line"])],
+        "sha256": f["file_sha256"], "article id": f["article_id"],
+    })
+    return table(frame, caption="Input files (sha256 of the file as ingested)", empty="No input file.",
+                 column_classes={"file": "path", "sha256": "code", "article id": "code"})

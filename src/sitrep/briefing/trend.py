@@ -1,0 +1,63 @@
+"""Conflict and cooperation over time: daily event counts by QuadClass and the
+daily Goldstein sum (CAMEO coding; Goldstein scale -10 conflict .. +10 cooperation)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from sitrep.briefing.display import Chart, HTMLBlock
+from sitrep.briefing.selection import Briefing
+from sitrep.briefing.wording import QUAD_NAMES
+
+THIN_BIN = 3  # fewer events than this in a day: the day's figures are flagged as thin
+QUAD_COLOURS = {"Verbal cooperation": "#1a7f5a", "Material cooperation": "#0b4f8a", "Verbal conflict": "#c77c02",
+                "Material conflict": "#b3261e"}
+
+
+def daily(b: Briefing) -> pd.DataFrame:
+    """Per event day: events per QuadClass, total, and Goldstein sum."""
+    e = b.events
+    if e.empty:
+        return pd.DataFrame(columns=["date", "quad", "quad_class", "events", "goldstein_sum"])
+    e = e.assign(date=e["event_date"].where(e["event_date"].notna(), e["published"]))
+    e = e[e["date"].notna()]
+    e = e.assign(quad=e["quad_class"].astype(int), quad_class=e["quad_class"].map(QUAD_NAMES))
+    out = e.groupby(["date", "quad", "quad_class"]).agg(events=("code", "size"), goldstein_sum=("goldstein", "sum")).reset_index()
+    return out.sort_values(["date", "quad"]).reset_index(drop=True)
+
+
+def trend_chart(b: Briefing) -> Chart | HTMLBlock:
+    data = daily(b)
+    if data.empty:
+        msg = "No dated event in this window, so no trend to draw."
+        return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
+    per_day = data.groupby("date").agg(events=("events", "sum"), goldstein_sum=("goldstein_sum", "sum")).reset_index()
+    thin = [d for d, n in zip(per_day["date"], per_day["events"]) if n < THIN_BIN]
+    data = data.assign(day=data["date"].map(lambda d: d.isoformat())).drop(columns=["date"])
+    per_day = per_day.assign(day=per_day["date"].map(lambda d: d.isoformat()),
+                             thin=per_day["events"].map(lambda n: "thin (< %d events)" % THIN_BIN if n < THIN_BIN else "ok"))
+    x = alt.X("day:O", title="Event date", axis=alt.Axis(labelAngle=0))
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x, y=alt.Y("events:Q", title="Events per day", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("quad_class:N", title="QuadClass", sort=list(QUAD_COLOURS),
+                        scale=alt.Scale(domain=list(QUAD_COLOURS), range=list(QUAD_COLOURS.values()))),
+        order=alt.Order("quad:Q"),
+        tooltip=["day:O", "quad_class:N", "events:Q"],
+    ).properties(width=560, height=180, title="Events by QuadClass")
+    line = alt.Chart(per_day.drop(columns=["date"])).mark_line(point=True, color="#333").encode(
+        x=x, y=alt.Y("goldstein_sum:Q", title="Goldstein sum"),
+        tooltip=["day:O", "goldstein_sum:Q", "events:Q", "thin:N"],
+    ).properties(width=560, height=140, title="Goldstein sum per day (negative = conflict)")
+    rule = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888", strokeDash=[3, 3]).encode(y="y:Q")
+    chart = alt.vconcat(bars, line + rule).resolve_scale(x="shared")
+    thin_note = (f" Thin bins (fewer than {THIN_BIN} events): " + ", ".join(f"{d:%d %b}" for d in thin) + ".") if thin else ""
+    caption = (f"Conflict and cooperation by event date, CAMEO events coded by sitrep, Goldstein scale (-10 to +10). "
+               f"Unit: events per day (bars) and the sum of their Goldstein values (line); "
+               f"{int(per_day['events'].sum())} events over {len(per_day)} days, "
+               f"{int(per_day['events'].min())}–{int(per_day['events'].max())} per day.{thin_note}")
+    alt_text = "Daily events by QuadClass and Goldstein sum: " + "; ".join(
+        f"{r.day}: {r.events} events, Goldstein {r.goldstein_sum:+.1f}" for r in per_day.itertuples())
+    table_data = per_day[["day", "events", "goldstein_sum", "thin"]].rename(
+        columns={"day": "date", "goldstein_sum": "Goldstein sum", "thin": "bin"})
+    return Chart(chart, caption=caption, alt_text=alt_text, data=table_data)

@@ -1,0 +1,83 @@
+"""What to watch: warnings, threats and conditional statements, and the open
+questions the coverage itself raises (thin sourcing, silent parties, unknown names)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+from sitrep.briefing.developments import _act, developments
+from sitrep.briefing.display import HTMLBlock, table
+from sitrep.briefing.positions import _tip, main_parties
+from sitrep.briefing.selection import Briefing
+from sitrep.briefing.wording import cite, join_names
+
+CONDITIONAL = re.compile(r"\b(could|would|might|may|if|unless|threaten(?:s|ed)? to|vow(?:s|ed)?|warn(?:s|ed)?|risk(?:s)?|"
+                         r"retaliat\w*|response|respond|escalat\w*)\b", re.I)
+THREAT_ROOTS = ("13", "15")
+UNKNOWN_MIN = 2
+
+
+def forward_items(b: Briefing, limit: int = 12) -> HTMLBlock:
+    """Warnings, threats and conditional statements, newest first."""
+    caption = "Warnings, threats and conditional statements"
+    rows = []
+    for _, r in b.statements[b.statements["stance"] == "warn"].iterrows():
+        rows.append((r, "warning", b.label(r["speaker"])))
+    for _, r in b.events[b.events["code"].map(lambda c: c.startswith(THREAT_ROOTS))].iterrows() if not b.events.empty else []:
+        rows.append((r, "threat" if r["code"].startswith("13") else "force posture", b.label(r["source"])))
+    for _, r in b.statements[b.statements["stance"] != "warn"].iterrows():
+        if CONDITIONAL.search(r["text"]):
+            rows.append((r, "conditional", b.label(r["speaker"])))
+    out, seen = [], set()
+    for r, kind, who in sorted(rows, key=lambda x: (x[0]["published"], x[0]["article_id"], x[0]["sentence"]), reverse=True):
+        key = (r["article_id"], r["sentence"])
+        if key in seen:
+            continue
+        seen.add(key)
+        ref = b.citations.number(r["article_id"], r["sentence"])
+        text = r["text"] if "text" in r and isinstance(r.get("text"), str) else r["evidence"]
+        out.append({"date": f"{r['published']:%d %b %Y}", "who": who, "kind": kind, "what was said (verbatim)": f"“{text}”",
+                    "ref": cite(ref, _tip(b, ref))})
+    frame = pd.DataFrame(out[:limit])
+    return table(frame, caption=caption, html_columns=["ref"], empty="No warning, threat or conditional statement in this window.",
+                 column_classes={"what was said (verbatim)": "wide"})
+
+
+def open_questions(b: Briefing) -> HTMLBlock:
+    """Questions the coverage raises, each with what prompts it."""
+    items: list[tuple[str, str]] = []
+    if b.empty:
+        msg = "No article in this window, so no open question can be drawn from coverage."
+        return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
+    devs = developments(b)
+    top = devs[devs["single_source"]].head(3) if not devs.empty else devs
+    for _, d in top.iterrows():
+        who = join_names([b.label(x) for x in d["sources"]])
+        refs = "".join(cite(r, _tip(b, r)) for r in d["refs"])
+        act = _act(b, d)
+        items.append((f"Is it confirmed that {html.escape(who)} {html.escape(act)} ({d['date']:%d %b}, CAMEO {d['code']})? "
+                      f"Only one independent source reports it. {refs}", f"single-source: {who} {act}"))
+    speakers = set(b.statements["speaker"])
+    for party in main_parties(b):
+        if party not in speakers:
+            items.append((f"What is {html.escape(b.label(party))}'s own position? Others address it, but the coverage "
+                          "records no statement of its own in this window.", f"silent party: {party}"))
+    figures = b.figures
+    if not figures.empty:
+        for (kind, day), group in figures.groupby(["kind", "published"]):
+            if group["value"].nunique() > 1:
+                items.append((f"How many were {kind} as of {day:%d %b %Y}? Sources give {', '.join(f'{v:,}' for v in sorted(group['value'].unique()))}.",
+                              f"figures disagree: {kind} {day}"))
+    if not b.unknown.empty:
+        counts = b.unknown.groupby("name")["count"].sum().sort_values(ascending=False)
+        frequent = [n for n, c in counts.items() if c >= UNKNOWN_MIN][:5]
+        if frequent:
+            items.append(("Who are " + html.escape(join_names(frequent)) + "? They are named repeatedly but are not in the actor "
+                          "registry, so nothing they did is coded.", "unknown actors: " + ", ".join(frequent)))
+    if not items:
+        return HTMLBlock('<p class="empty-section">The coverage raises no open question that sitrep can detect.</p>', "none")
+    markup = '<ul class="questions">' + "".join(f"<li>{m}</li>" for m, _ in items) + "</ul>"
+    return HTMLBlock(markup, "\n".join(f"- {t}" for _, t in items))
