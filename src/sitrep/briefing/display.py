@@ -44,12 +44,14 @@ class HTMLBlock:
 
 def table(frame: pd.DataFrame, *, caption: str, note: str | None = None, numeric: Iterable[str] = (),
           html_columns: Iterable[str] = (), empty: str = "No rows.",
-          column_classes: Mapping[str, str] | None = None) -> HTMLBlock:
+          column_classes: Mapping[str, str] | None = None, breakable: bool = False) -> HTMLBlock:
     """A readable table: a caption, right-aligned numbers, no index.
 
     ``html_columns`` hold trusted markup (links built by sitrep); every other cell is
     escaped. ``column_classes`` styles columns: ``wide`` (prose), ``code`` (ids),
-    ``path`` (file names).
+    ``path`` (file names). In print a table stays on one page unless it is long
+    (more than LONG_TABLE_ROWS rows) or ``breakable`` (rows of prose that may not
+    fit a page): those break between rows and repeat their header.
     """
     column_classes = dict(column_classes or {})
     numeric = set(numeric) | {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}
@@ -68,7 +70,7 @@ def table(frame: pd.DataFrame, *, caption: str, note: str | None = None, numeric
             shown = value if col in html_columns else esc(_fmt(value))
             cells.append(f"<td{cls}>{shown}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    size = " long" if len(frame) > LONG_TABLE_ROWS else ""
+    size = " long" if breakable or len(frame) > LONG_TABLE_ROWS else ""
     markup = (
         f'<table class="sitrep-table{size}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

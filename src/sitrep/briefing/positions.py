@@ -69,7 +69,7 @@ def positions(b: Briefing) -> HTMLBlock:
             text_cells.append(", ".join(tparts))
         body.append(f'<tr><th scope="row">{esc(b.label(speaker))}</th>{"".join(cells)}</tr>')
         text_rows.append(f"{b.label(speaker)}: " + " | ".join(text_cells))
-    markup = (f'<table class="sitrep-table positions">'
+    markup = (f'<table class="sitrep-table positions{" long" if len(body) > 6 else ""}">'
               f"<caption>Stated positions toward the main parties (evidence count, links to the sentences)</caption>"
               f'<thead><tr><th scope="col">Actor</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               '<p class="table-note">– = no stated position: the coverage records no statement by that actor about that party '
@@ -101,7 +101,7 @@ def notable_statements(b: Briefing, limit: int = 12) -> HTMLBlock:
     more = len(s) - len(shown)
     note = f"{more} further statements are in the evidence list." if more > 0 else None
     return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note,
-                 column_classes={"statement (verbatim sentence)": "wide"})
+                 column_classes={"statement (verbatim sentence)": "wide"}, breakable=True)
 
 
 def _contacts(b: Briefing) -> pd.DataFrame:

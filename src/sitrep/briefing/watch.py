@@ -43,7 +43,7 @@ def forward_items(b: Briefing, limit: int = 12) -> HTMLBlock:
                     "ref": cite(ref, _tip(b, ref))})
     frame = pd.DataFrame(out[:limit])
     return table(frame, caption=caption, html_columns=["ref"], empty="No warning, threat or conditional statement in this window.",
-                 column_classes={"what was said (verbatim)": "wide"})
+                 column_classes={"what was said (verbatim)": "wide"}, breakable=True)
 
 
 def open_questions(b: Briefing) -> HTMLBlock:
