@@ -86,7 +86,7 @@ def event_fits(gold_actors: dict[str, str | None]):
 
 def statement_fits(gold_actors: dict[str, str | None]):
     def fits(g: dict, p: tuple) -> bool:
-        return p[1] == g["stance"] and p[0] in _countries(gold_actors, [g["speaker"], *(g.get("speaker_alt") or [])])
+        return p[1] in {g["stance"], *(g.get("stance_alt") or [])} and p[0] in _countries(gold_actors, [g["speaker"], *(g.get("speaker_alt") or [])])
     return fits
 
 

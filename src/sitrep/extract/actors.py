@@ -29,6 +29,7 @@ from sitrep.extract.registry import Registry
 from sitrep.extract.sentences import Tokens
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "over", "across", "inside", "outside", "around", "throughout", "within"}
+BODY_NOUNS = {"group", "militia", "movement", "organisation", "organization", "alliance", "bloc", "council"}
 PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"), ("both", "states")}
 CANDIDATE_STOP = {
     "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "While", "After", "Before", "During", "Among",
@@ -76,7 +77,7 @@ class ActorFinder:
         self.matcher.add("ACTOR", patterns)
 
     def find(self, doc: Doc, sent: Span, day: dt.date | None, recent_people: list[str],
-             previous_people: list[str], last_pair: list[str]) -> tuple[list[Found], set[int]]:
+             previous_people: list[str], last_pair: list[str], last_body: str | None = None) -> tuple[list[Found], set[int]]:
         """Mentions in one sentence, resolved for the article's date, and the tokens
         any registry alias covers (for the unknown-name candidates)."""
         all_spans, starts = self._doc_spans(doc)
@@ -104,6 +105,7 @@ class ActorFinder:
         found = self._merge_titles(doc, found)
         found += self._pronouns(doc, sent, found, previous_people)
         found += self._pairs(doc, sent, last_pair)
+        found += self._bodies(doc, sent, found, last_body)
         return sorted(found, key=lambda f: f.start), covered
 
     def _doc_spans(self, toks: Tokens) -> tuple[list[Alias], list[int]]:
@@ -150,6 +152,22 @@ class ActorFinder:
             candidates = before or set(previous_people)
             if len(candidates) == 1:
                 out.append(Found(next(iter(candidates)), tok.i, tok.i + 1, "pronoun", tok.text))
+        return out
+
+    def _bodies(self, doc: Doc, sent: Span, found: list[Found], last_body: str | None) -> list[Found]:
+        """"The group", "the militia", "the bloc": the last group or organisation named,
+        when the noun fits it and no mention covers the words already."""
+        if last_body is None:
+            return []
+        taken = {i for f in found for i in range(f.start, f.end)}
+        out = []
+        for k in range(sent.start, sent.end - 1):
+            a, b = doc[k], doc[k + 1]
+            if a.lower_ == "the" and b.lower_ in BODY_NOUNS and k not in taken and k + 1 not in taken:
+                nxt = doc[k + 2].text if k + 2 < sent.end else ""
+                if nxt[:1].isupper() or nxt in ("of", "'s", "’s"):
+                    continue  # "the Group of Seven", "the council's ..." name something else
+                out.append(Found(last_body, a.i, b.i + 1, "anaphor", f"{a.text} {b.text}"))
         return out
 
     def _pairs(self, doc: Doc, sent: Span, last_pair: list[str]) -> list[Found]:

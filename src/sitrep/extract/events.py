@@ -42,11 +42,16 @@ DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "both", "all", "o
 FORCE_NOUNS = {"strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "bombing", "bombings", "bombardment",
                "raid", "raids", "killing", "killings", "assassination", "invasion", "offensive", "assault", "operation",
                "operations", "war", "aggression", "escalation"}
+COORD_GAP = {"and", ",", "at", "on", "in", "against", "to", "the", "also", "across", "into", "targeting"}
 GROUP_JOINERS = {"and", ",", "&", "as", "well", "or"}
 SUBJECT_BLOCKERS = {"of", "to", "with", "on", "against", "for", "by", "at", "in", "from", "between", "into", "over",
                     "about", "toward", "towards", "across", "near", "than", "under", "after", "before", "during", "among"}
 PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "get", "got"}
 FORCE_ROOTS = {"18", "19", "20"}
+DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
+               "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
+REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
+                "accusations", "accusation", "claims", "claim", "speech", "rhetoric", "warning", "warnings"}
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 
 
@@ -167,7 +172,8 @@ class EventCoder:
         return any(w in keys for w in words)
 
     # --- arguments -----------------------------------------------------------------
-    def code_sentence(self, doc: Doc, sent: Span, mentions: list[Found], frame: Frame, speaker: list[str]) -> list[Coded]:
+    def code_sentence(self, doc: Doc, sent: Span, mentions: list[Found], frame: Frame, speaker: list[str],
+                      last_speakers: list[str] = ()) -> list[Coded]:
         triggers = self.triggers(doc, sent, mentions)
         if not triggers:
             return []
@@ -189,6 +195,8 @@ class EventCoder:
                 sources = between[0]
             elif nominal:
                 sources = self._nominal_source(doc, groups, start, end, clause)
+                if not sources and code[:2] in FORCE_ROOTS and self._done_with(doc, start, clause):
+                    sources = self._subject(doc, groups, start, clause)  # "X responded with air strikes on Y"
             if not sources and (not nominal or code[:2] == "04"):
                 sources = self._subject(doc, groups, start, clause)
             if not sources and last_source and code[:2] in VERBAL_ROOTS:
@@ -198,6 +206,9 @@ class EventCoder:
             targets = between[1] if between else self._target(doc, groups, trig, start, end, clause, code, exclude=set(sources))
             if passive:
                 targets = [t for t in targets if t not in passive]
+            if not targets and code[:2] in ("11", "12") and last_speakers and \
+                    any(t.lower_ in REMARK_NOUNS for t in doc[end:min(clause[1], end + 4)]):
+                targets = [a for a in last_speakers if a not in sources]  # "condemned the remarks": their speaker
             if trig.name == "kill":
                 if any(self.registry_person(t) for t in targets):
                     code = "186"
@@ -327,6 +338,20 @@ class EventCoder:
         return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
 
     @staticmethod
+    def _done_with(doc: Doc, start: int, clause) -> bool:
+        """Is a force noun the object of a verb of doing ("responded with", "launched",
+        "carried out", "conducted")? Up to three modifiers may stand between."""
+        k = start - 1
+        while k >= clause[0] and start - k <= 4:
+            word = doc[k].lower_
+            if word in DOING_WORDS:
+                return True
+            if not doc[k].is_alpha or word in SUBJECT_BLOCKERS - {"with"} or doc[k].text[:1].isupper():
+                return False
+            k -= 1
+        return False
+
+    @staticmethod
     def _is_gerund(doc: Doc, start: int) -> bool:
         """'the killing of' is a noun phrase, not a verb."""
         return doc[start].lower_.endswith("ing") and start > 0 and doc[start - 1].lower_ in DETERMINERS
@@ -387,7 +412,18 @@ class EventCoder:
                 return self._ids(group)[1:]
             ids = [a for a in self._ids(group) if a not in exclude]
             if ids:
-                return ids
+                return ids + self._coordinated(doc, groups, group, limit, exclude | set(ids))
+        return []
+
+    def _coordinated(self, doc: Doc, groups, group, limit: int, exclude: set[str]) -> list[str]:
+        """A second target joined by "and" with its own preposition: "at Israel and at
+        Gulf states", "on Iran and on its allies"."""
+        after = [g for g in groups if g[0].start >= group[-1].end]
+        if not after or after[0][0].start >= limit:
+            return []
+        gap = [t.lower_ for t in doc[group[-1].end:after[0][0].start]]
+        if gap and gap[0] in ("and", ",") and len(gap) <= 4 and all(w in COORD_GAP for w in gap):
+            return [a for a in self._ids(after[0]) if a not in exclude]
         return []
 
     def _addressee(self, doc: Doc, groups, end: int, clause) -> list[str]:

@@ -89,6 +89,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "diplomats": ("ambassador", "diplomats", "envoy", "embassy", "diplomatic"),
     "peacekeepers": ("peacekeepers", "peacekeeping", "monitors", "observers"),
     "inspectors": ("inspectors", "inspection", "inspections"),
+    "hostile_act": ("attack", "attacks", "aggression", "strike", "strikes", "provocation", "provocations", "assault",
+                    "invasion", "incursion", "escalation", "force", "forcefully", "militarily", "firmly", "decisively",
+                    "harshly", "crushing", "violation", "violations"),
     "justify": ("necessary", "self-defence", "self-defense", "legitimate", "justified", "security", "defensive", "preemptive",
                 "pre-emptive", "right"),
 }
@@ -216,6 +219,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("130", "threaten", refine=THREAT_REFINE, embedding=True, name="threaten"),
     T("138", "warn|caution", requires="military", window=18, name="warn-military"),
     T("138", "vow|promise|pledge ~3 =revenge|=retaliation|=response|=to =retaliate|=to =respond|=to =avenge", name="vow-revenge"),
+    T("138", "=would|=will ~2 respond|retaliate|avenge", requires="hostile_act", target="none", window=8, name="would-respond"),
+    T("138", "=would|=will ~2 =hit|=strike =back", target="none", name="would-hit-back"),
     T("138", "=would|=will =be =a =target|=targets", target="none", name="will-be-target"),
     T("139", "=ultimatum", nominal=True, name="ultimatum"),
     # 14 protest

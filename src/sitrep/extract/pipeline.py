@@ -70,20 +70,22 @@ class Extractor:
         recent_people: list[str] = []
         previous_people: list[str] = []
         last_pair: list[str] = []
+        last_body: str | None = None
+        last_speakers: list[str] = []
         unknown: Counter[str] = Counter()
         events: list[tuple[Event, bool]] = []
         statements: list[Statement] = []
         for sentence, span in zip(sentences, spans):
             doc = span.tokens
             offset = span.offset
-            mentions, covered = self.actors.find(doc, span, published, recent_people, previous_people, last_pair)
+            mentions, covered = self.actors.find(doc, span, published, recent_people, previous_people, last_pair, last_body)
             for m in mentions:
                 out.mentions.append(Mention(m.actor, sentence.index, offset + doc[m.start].idx,
                                             offset + doc[m.end - 1].idx + len(doc[m.end - 1].text), m.text, m.kind))
             unknown.update(unknown_names(doc, span, covered))
             groups = self.coder._groups(doc, mentions)
             reported, speaker = attribution(doc, span, mentions, groups)
-            coded = self.coder.code_sentence(doc, span, mentions, frame, speaker)
+            coded = self.coder.code_sentence(doc, span, mentions, frame, speaker, last_speakers)
             headline = is_headline(sentence.text)
             event_date, date_basis = dates.date_of(sentence.text, headline)
             for fig in self.figures.find(span, sentence.index, sentence.start, sentence.text):
@@ -110,7 +112,7 @@ class Extractor:
                             stance_spans.add((source, target, stance))
                             statements.append(Statement(source, target, stance, sentence.index, sentence.text,
                                                         c.confidence, c.rule, start, end, attributed))
-            for subjects, tok_i in justify_statements(doc, span, mentions, groups, self.coder):
+            for subjects, tok_i in justify_statements(doc, span, mentions, groups, self.coder, speaker):
                 for who in subjects:
                     attacked = [_country(self.registry, t) for t in frame.attacked]
                     target = next((t for t in attacked if t and t != _country(self.registry, who)), None)
@@ -122,6 +124,11 @@ class Extractor:
                 for who in speaker:
                     statements.append(Statement(who, None, "other", sentence.index, sentence.text, 0.6, "reported-speech",
                                                 sentence.start, sentence.end, ",".join(reported) or None))
+            bodies = [m.actor for m in mentions if m.kind != "anaphor" and self.registry.actors[m.actor].type in ("group", "organisation")]
+            if bodies:
+                last_body = bodies[-1]
+            if speaker:
+                last_speakers = speaker
             people = [m.actor for m in mentions if self.registry.actors[m.actor].type == "person"]
             recent_people.extend(people)
             previous_people = list(dict.fromkeys(people))

@@ -65,10 +65,22 @@ def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[li
     return reported, speaker
 
 
-def justify_statements(doc: Doc, sent: Span, mentions: list[Found], groups, coder: EventCoder) -> list[tuple[list[str], int]]:
-    """Speakers who present their own action as necessary or legitimate."""
+RESPONSE_NOUNS = {"response", "retaliation", "revenge", "reprisal", "answer"}
+
+
+def justify_statements(doc: Doc, sent: Span, mentions: list[Found], groups, coder: EventCoder,
+                       speaker: list[str] = ()) -> list[tuple[list[str], int]]:
+    """Speakers who present their own action as necessary or legitimate ("described
+    the operation as necessary"), or as an answer to another's ("said the barrage
+    was a response to the killing")."""
     out = []
     toks = list(doc[sent.start:sent.end])
+    if speaker:
+        for k, tok in enumerate(toks[:-1]):
+            if tok.lower_ in RESPONSE_NOUNS and toks[k + 1].lower_ in ("to", "for") and k > 0 and \
+                    toks[k - 1].lower_ in ("a", "an", "the", "in", "as", "legitimate", "necessary", "justified"):
+                out.append((list(speaker), tok.i))
+                return out
     for k, tok in enumerate(toks):
         if tok.lower_ not in JUSTIFY_VERBS:
             continue
