@@ -113,7 +113,7 @@ class ActorFinder:
         sorted, with their start tokens."""
         found = toks.memo.get("actor_spans")
         if found is None:
-            text = toks.doc.text
+            text = toks.text
             spans = [Alias(sp.start, sp.end, text[toks[sp.start].idx:toks[sp.end - 1].idx + len(toks[sp.end - 1].text)])
                      for sp in sorted(filter_spans(self.matcher(toks.doc, as_spans=True)), key=lambda sp: sp.start)]
             found = toks.memo["actor_spans"] = (spans, [sp.start for sp in spans])

@@ -81,6 +81,8 @@ class FigureFinder:
         """Figures in one sentence; ``text`` is the sentence, ``sentence_start`` its
         offset in the article."""
         toks = span.tokens
+        if not any(_is_number(t.lower_) for t in toks[span.start:span.end]):
+            return []  # every pattern needs a number
         matches = sorted(self.matcher(toks.doc[span.start:span.end]), key=lambda m: (m[1], -(m[2] - m[1])))
         according = ACCORDING.search(text) or SAID.search(text)
         first_char = toks[span.start].idx

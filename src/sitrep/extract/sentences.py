@@ -35,11 +35,13 @@ class Tok:
 
 class Tokens(list):
     """The tokens of one ``Doc`` as :class:`Tok` records; ``.doc`` is the Doc
-    (for spaCy's matchers), ``.memo`` holds per-doc results such as actor spans."""
+    (for spaCy's matchers), ``.text`` its text, ``.memo`` per-doc results such as
+    actor spans."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, text: str):
         super().__init__(Tok(t.i, t.text, t.lower_, t.idx, t.is_alpha, t.is_space) for t in doc)
         self.doc = doc
+        self.text = text  # the text the Doc was made from (Doc.text rebuilds it on every call)
         self.memo: dict = {}
 
 
@@ -101,7 +103,7 @@ def split_sentences(nlp: Language, text: str) -> tuple[list[Sentence], list[Sent
     spans: list[SentSpan] = []
     for offset, piece in _pieces(text):
         doc = nlp.make_doc(piece)
-        toks = Tokens(doc)
+        toks = Tokens(doc, piece)
         for start, end in _sentence_ranges(toks, nlp.get_pipe("sentencizer").predict([doc])[0]):
             while start < end and toks[start].is_space:
                 start += 1
