@@ -52,6 +52,10 @@ report: $(REPORT)/manifest.json ## build the default briefing into reports/
 test: $(VENV)/.dev $(STORE) ## run the test suite (pytest + nbval over notebooks/)
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider
 
+publish: $(VENV)/.runtime $(STORE) ## build the sample batch (batch/sample.yaml) and validate and index every report
+	$(BIN)/sitrep batch batch/sample.yaml --out reports
+	$(BIN)/sitrep publish --out reports
+
 lab: $(VENV)/.lab $(STORE) ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/
 
@@ -64,4 +68,4 @@ lock: ## re-resolve the lock files (needs network); commit the result
 clean: ## remove the store and generated reports (keeps .venv)
 	rm -rf data/processed/*.duckdb data/processed/*.wal reports/*/ reports/.failed
 
-.PHONY: help install dev store report test lab lock clean
+.PHONY: help install dev store report test publish lab lock clean

@@ -71,7 +71,7 @@ def test_failed_build_keeps_previous_report(tmp_path):
     assert "\n" not in message
     assert good.files["html"].read_bytes() == before
     assert (tmp_path / "out" / ".failed" / "fixture.ipynb").is_file()
-    leftovers = [p.name for p in (tmp_path / "out").iterdir() if p.name not in {"fixture", ".failed"}]
+    leftovers = [p.name for p in (tmp_path / "out").iterdir() if p.name not in {"fixture", ".failed", ".locks"}]
     assert leftovers == []
 
 

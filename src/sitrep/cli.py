@@ -155,5 +155,81 @@ def build(
     typer.echo(f"built {result.name}: {shown}")
 
 
+@app.command()
+def batch(
+    grid: Annotated[Path, typer.Argument(help="Grid file (YAML): notebooks, parameter products and lists, name templates.")],
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Reports built at once (default: CPU cores).")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="local (processes on this machine) or dask.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild reports whose inputs did not change.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Parent folder of the report folders.")] = REPORTS_DIR,
+    timeout: Annotated[int, typer.Option("--timeout", min=1, help="Seconds one report may take.")] = 900,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries of a report whose kernel died.")] = 1,
+) -> None:
+    """Build every report of a grid, in parallel; unchanged reports are skipped."""
+    from sitrep.batch.grid import GridError, load_grid
+    from sitrep.batch.runner import Progress, failure_lines, run_batch
+
+    if executor not in ("local", "dask"):
+        fail(f"--executor must be local or dask, not {executor!r}")
+    if executor == "dask" and not scheduler:
+        fail("--executor dask needs --scheduler ADDRESS")
+    try:
+        jobs = load_grid(grid)
+    except GridError as err:
+        fail(str(err))
+    with Progress(len(jobs)) as progress:
+        summary = run_batch(jobs, out, workers=workers, executor=executor, scheduler=scheduler, force=force,
+                            timeout=timeout, retries=retries, progress=progress)
+    typer.echo(f"{len(jobs)} reports in {summary.seconds:.1f} s: built {summary.count('built')}, "
+               f"cached {summary.count('cached')}, failed {summary.count('failed')}")
+    if summary.failed:
+        typer.echo("failures:", err=True)
+        for line in failure_lines(summary):
+            typer.echo(f"  {line}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def verify(
+    report_dir: Annotated[Path, typer.Argument(help="A report folder (holding manifest.json).")],
+) -> None:
+    """Rebuild a report from its manifest into a temporary folder and compare the outputs byte for byte."""
+    from sitrep.render.build import BuildError
+    from sitrep.render.execute import CellExecutionError
+    from sitrep.render.verify import VerifyError, verify as verify_report
+
+    try:
+        result = verify_report(report_dir)
+    except (VerifyError, BuildError, CellExecutionError, *_known_errors()) as err:
+        fail(str(err))
+    for kind, same in result.files.items():
+        typer.echo(f"{kind:9} {'identical' if same else 'DIFFERENT'}")
+    if result.changed_inputs:
+        typer.echo("inputs changed since the build: " + ", ".join(result.changed_inputs[:8])
+                   + (" ..." if len(result.changed_inputs) > 8 else ""))
+    if not result.identical:
+        fail(f"{display_path(report_dir)}: rebuilt outputs differ from the manifest")
+    typer.echo(f"{result.name}: reproducible (rebuilt outputs are byte-identical)")
+
+
+@app.command()
+def publish(
+    out: Annotated[Path, typer.Option("--out", help="Reports folder to check and index.")] = REPORTS_DIR,
+) -> None:
+    """Validate every report and write OUT/index.html; exit non-zero if any report fails."""
+    from sitrep.publish import publish as publish_reports
+
+    if not out.is_dir():
+        fail(f"{display_path(out)}: no such folder")
+    checks = publish_reports(out)
+    bad = [c for c in checks if not c.ok]
+    for c in checks:
+        typer.echo(f"{'ok    ' if c.ok else 'FAILED'} {c.name}" + ("" if c.ok else ": " + "; ".join(c.problems)))
+    typer.echo(f"wrote {display_path(out / 'index.html')}: {len(checks)} reports, {len(bad)} failed")
+    if bad:
+        raise typer.Exit(EXIT_FAILED)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import importlib
 from pathlib import Path
 from typing import Literal
@@ -117,12 +118,10 @@ class BriefingParams(ReportParams):
     def _known_actors(cls, value: list[str]) -> list[str]:
         if not value:
             return value
-        from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
-
-        known = Registry.load(STATES_FILE, ACTORS_FILE).actors
+        known = _registry_ids(*_stamps())
         for actor_id in value:
             if actor_id not in known:
-                close = difflib.get_close_matches(actor_id, list(known), n=3)
+                close = difflib.get_close_matches(actor_id, sorted(known), n=3)
                 hint = f" (did you mean {', '.join(close)}?)" if close else " (use a registry id such as RUS or RUS.PUTIN)"
                 raise ValueError(f"unknown actor id {actor_id!r}{hint}")
         return value
@@ -140,6 +139,21 @@ class BriefingParams(ReportParams):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (an IANA name such as UTC or Europe/Paris)") from None
         return value
+
+
+def _stamps() -> tuple:
+    from sitrep.extract.registry import ACTORS_FILE, STATES_FILE
+
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in (STATES_FILE, ACTORS_FILE))
+
+
+@functools.lru_cache(maxsize=2)
+def _registry_ids(*stamps) -> frozenset[str]:
+    """The registry's actor ids (loaded once per version of its files)."""
+    from sitrep.extract.registry import Registry
+
+    states, actors = (Path(s[0]) for s in stamps)
+    return frozenset(Registry.load(states, actors).actors)
 
 
 class ActorProfileParams(ReportParams):

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from sitrep.config import REFERENCE_DIR, display_path
+from sitrep.yaml_lines import LineLoader
 
 STATES_FILE = REFERENCE_DIR / "states.yaml"
 ACTORS_FILE = REFERENCE_DIR / "actors.yaml"
@@ -69,21 +70,12 @@ class AliasTarget:
     role: Role | None = None
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Records the line of every mapping (as ``__line__``) for error messages."""
-
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
-
-
 def _load_yaml(path: Path):
     shown = display_path(path)
     if not path.is_file():
         raise RegistryError(f"{shown}: registry file not found")
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

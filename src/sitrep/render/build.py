@@ -8,10 +8,14 @@ leaves the previous report untouched.
 from __future__ import annotations
 
 import ast
+import datetime as dt
+import fcntl
 import os
+import re
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +25,12 @@ from sitrep.config import REPORTS_DIR, display_path
 from sitrep.params import ParameterError, ReportParams, load_model, validate
 from sitrep.render.execute import CellExecutionError, execute
 from sitrep.render.html import render_page
-from sitrep.render.manifest import build_manifest, write_manifest
+from sitrep.render.manifest import build_manifest, cache_key, outputs_intact, read_manifest, report_inputs, write_manifest
 from sitrep.render.pdf import html_to_pdf
 
 FAILED_DIR = ".failed"
+LOCK_DIR = ".locks"
+SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")
 
 
 class BuildError(RuntimeError):
@@ -38,6 +44,7 @@ class BuildResult:
     files: dict[str, Path]
     parameters: dict
     timings: dict[str, float] = field(default_factory=dict)
+    cached: bool = False
 
 
 def notebook_defaults(nb: nbformat.NotebookNode, path: Path) -> dict:
@@ -86,8 +93,14 @@ def build(
     name: str | None = None,
     formats: list[str] | None = None,
     timeout: int = 600,
+    reuse: bool = False,
 ) -> BuildResult:
-    """Build one report into ``out_dir/<name>/`` and return what was written."""
+    """Build one report into ``out_dir/<name>/`` and return what was written.
+
+    With ``reuse``, a report whose manifest has the same cache key (notebook, code,
+    parameters, input hashes) and intact output files is left as it is. Builds of
+    the same name are serialised by a lock file, so concurrent runs cannot mix
+    their files."""
     notebook = Path(notebook)
     if not notebook.is_file():
         raise BuildError(f"{display_path(notebook)}: no such notebook")
@@ -100,8 +113,37 @@ def build(
         overrides["formats"] = formats
     params, values = resolve_parameters(source_nb, notebook, overrides)
     name = name or notebook.stem
+    if not SAFE_NAME.fullmatch(name):
+        raise BuildError(f"report name {name!r}: use letters, digits, '.', '_' and '-' only (no path, no leading dot)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    with report_lock(out_dir, name):
+        inputs = report_inputs(notebook, params)
+        if reuse:
+            cached = _current(out_dir, name, cache_key(inputs, values), values)
+            if cached:
+                return cached
+        return _build(notebook, params, values, inputs, name, out_dir, timeout)
+
+
+def _current(out_dir: Path, name: str, key: str, values: dict) -> BuildResult | None:
+    """The report already in ``out_dir/name`` if its cache key is ``key`` and its files are intact."""
+    current = read_manifest(out_dir / name)
+    if not current or current.get("cache_key") != key or not outputs_intact(out_dir / name, current):
+        return None
+    files = {kind: out_dir / name / entry["file"] for kind, entry in current["outputs"].items()}
+    files["manifest"] = out_dir / name / "manifest.json"
+    return BuildResult(name=name, folder=out_dir / name, files=files, parameters=values, cached=True)
+
+
+def cached_report(notebook: Path, overrides: dict, *, out_dir: Path, name: str) -> BuildResult | None:
+    """The up-to-date report for these parameters, if one exists (no lock, no build)."""
+    notebook = Path(notebook)
+    params, values = resolve_parameters(nbformat.read(notebook, as_version=4), notebook, dict(overrides))
+    return _current(Path(out_dir), name, cache_key(report_inputs(notebook, params), values), values)
+
+
+def _build(notebook: Path, params, values: dict, inputs: dict, name: str, out_dir: Path, timeout: int) -> BuildResult:
     timings: dict[str, float] = {}
     work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
     try:
@@ -133,8 +175,9 @@ def build(
             html_to_pdf(print_page, files["pdf"])
             timings["pdf"] = time.perf_counter() - t0
         manifest = build_manifest(
-            name=name, notebook=notebook, parameters=values,
-            store=getattr(params, "store_path", None), outputs=files,
+            name=name, notebook=notebook, parameters=values, inputs=inputs, outputs=files, title=params.title,
+            sections=section_ids(nb),
+            window=params.window_label, built_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
         files["manifest"] = work / "manifest.json"
         write_manifest(manifest, files["manifest"])
@@ -145,6 +188,27 @@ def build(
         raise
     final = {kind: dest / path.name for kind, path in files.items()}
     return BuildResult(name=name, folder=dest, files=final, parameters=values, timings=timings)
+
+
+def section_ids(nb: nbformat.NotebookNode) -> list[str]:
+    """The section ids the notebook's cells are tagged with (in order)."""
+    from sitrep.render.html import SECTION_TAG_PREFIX
+
+    ids = [t[len(SECTION_TAG_PREFIX):] for c in nb.cells for t in c.metadata.get("tags", []) if t.startswith(SECTION_TAG_PREFIX)]
+    return list(dict.fromkeys(ids))
+
+
+@contextmanager
+def report_lock(out_dir: Path, name: str):
+    """Hold an exclusive lock on one report name (a file in ``out_dir/.locks``)."""
+    locks = Path(out_dir) / LOCK_DIR
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _swap_into_place(work: Path, dest: Path) -> None:
