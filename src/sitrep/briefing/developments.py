@@ -43,6 +43,14 @@ def _specific(codes) -> str:
 
 
 def developments(b: Briefing) -> pd.DataFrame:
+    """One row per development, most salient first (ties: date, then source);
+    computed once per briefing (several sections read it)."""
+    if "developments" not in b.memo:
+        b.memo["developments"] = _developments(b)
+    return b.memo["developments"].copy()
+
+
+def _developments(b: Briefing) -> pd.DataFrame:
     """One row per development, most salient first (ties: date, then source).
 
     Events are merged when they are the same act on the same day: same source and

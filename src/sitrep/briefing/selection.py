@@ -49,6 +49,7 @@ class Briefing:
     cutoff: str
     first_day: dt.date | None
     last_day: dt.date | None
+    memo: dict = field(default_factory=dict)  # derived tables computed once per briefing
 
     def label(self, actor_id) -> str:
         if actor_id is None or (isinstance(actor_id, float) and pd.isna(actor_id)):
