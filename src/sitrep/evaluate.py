@@ -103,13 +103,7 @@ def score_article(gold: dict, extraction, registry) -> list[Score]:
         e["code"] = gold_code(e["code"])
         e["code_alt"] = [gold_code(c) for c in e.get("code_alt") or []]
 
-    def country(actor_id):
-        if actor_id is None:
-            return None
-        actor = registry.actors.get(actor_id)
-        if actor is None:
-            return actor_id
-        return actor.country if actor.country else actor_id
+    country = registry.affiliation
 
     predicted_events = [(country(e.source), e.code[:2], country(e.target)) for e in extraction.events]
     predicted_statements = [(country(s.speaker), s.stance) for s in extraction.statements]
@@ -170,9 +164,7 @@ def evaluate_devset(path: Path, extractor=None) -> dict[str, Score]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     scores: dict[str, Score] = {}
 
-    def country(actor_id):
-        actor = extractor.registry.actors.get(actor_id) if actor_id else None
-        return (actor.country or actor.id) if actor else actor_id
+    country = extractor.registry.affiliation
 
     def fits(g, p) -> bool:
         return g[1] == p[1] and (g[0] is None or g[0] == p[0]) and (g[2] is None or g[2] == p[2])

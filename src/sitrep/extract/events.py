@@ -39,7 +39,7 @@ VERB_LEADS = {"has", "have", "had", "also", "then", "later", "again", "to", "and
               "repeatedly", "jointly", "reportedly", "allegedly", "subsequently", "yesterday", "today", "forces",
               "troops", "jets", "militants", "fighters", "rebels", "police"}
 DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "both", "all", "other", "several", "some"}
-FORCE_NOUNS = {"strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "bombing", "bombings", "bombardment",
+FORCE_NOUNS = {"fire", "gunfire", "shelling", "strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "bombing", "bombings", "bombardment",
                "raid", "raids", "killing", "killings", "assassination", "invasion", "offensive", "assault", "operation",
                "operations", "war", "aggression", "escalation"}
 COORD_GAP = {"and", ",", "at", "on", "in", "against", "to", "the", "also", "across", "into", "targeting"}
@@ -48,6 +48,7 @@ SUBJECT_BLOCKERS = {"of", "to", "with", "on", "against", "for", "by", "at", "in"
                     "about", "toward", "towards", "across", "near", "than", "under", "after", "before", "during", "among"}
 PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "get", "got"}
 FORCE_ROOTS = {"18", "19", "20"}
+JOINT_ROOTS = {"03", "04", "05", "06"}  # acts co-subjects do together, coded from the first to the others
 DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
 REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
@@ -206,6 +207,13 @@ class EventCoder:
             targets = between[1] if between else self._target(doc, groups, trig, start, end, clause, code, exclude=set(sources))
             if passive:
                 targets = [t for t in targets if t not in passive]
+            if not targets:
+                targets = self._inner_targets(mentions, start, end, exclude=set(sources))
+            if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
+                    and doc[end].lower_ == "that":
+                targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
+            if not targets and len(sources) > 1 and code[:2] in JOINT_ROOTS and not nominal:
+                sources, targets = sources[:1], sources[1:]  # "Serbia and Kosovo signed an agreement"
             if not targets and code[:2] in ("11", "12") and last_speakers and \
                     any(t.lower_ in REMARK_NOUNS for t in doc[end:min(clause[1], end + 4)]):
                 targets = [a for a in last_speakers if a not in sources]  # "condemned the remarks": their speaker
@@ -338,6 +346,19 @@ class EventCoder:
         return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
 
     @staticmethod
+    def _inner_targets(mentions: list[Found], start: int, end: int, exclude: set[str]) -> list[str]:
+        """A nationality inside a multi-word trigger: "released four Armenian soldiers"."""
+        return list(dict.fromkeys(m.actor for m in mentions if start < m.start < end and m.kind == "adjective" and m.actor not in exclude))
+
+    def _that_subject(self, doc: Doc, groups, end: int, sent: Span, exclude: set[str]) -> list[str]:
+        """"demanded that the Philippines withdraw": the subject of the that-clause."""
+        for group in groups:
+            first = group[0]
+            if first.start in (end + 1, end + 2) and (first.start == end + 1 or doc[end + 1].lower_ in DETERMINERS):
+                return [a for a in self._ids(group) if a not in exclude]
+        return []
+
+    @staticmethod
     def _done_with(doc: Doc, start: int, clause) -> bool:
         """Is a force noun the object of a verb of doing ("responded with", "launched",
         "carried out", "conducted")? Up to three modifiers may stand between."""
@@ -353,8 +374,8 @@ class EventCoder:
 
     @staticmethod
     def _is_gerund(doc: Doc, start: int) -> bool:
-        """'the killing of' is a noun phrase, not a verb."""
-        return doc[start].lower_.endswith("ing") and start > 0 and doc[start - 1].lower_ in DETERMINERS
+        """'the killing of', 'accused of shelling' are noun phrases, not verbs."""
+        return doc[start].lower_.endswith("ing") and start > 0 and doc[start - 1].lower_ in DETERMINERS | {"of", "for"}
 
     def _between(self, doc: Doc, groups, end: int, clause):
         """'talks between A and B': (sources, targets) = ([A], [B])."""
@@ -397,8 +418,10 @@ class EventCoder:
         limit = min(clause[1], end + (trig.near or trig.window))
         for group in groups:
             first = group[0]
-            if first.start < end or first.start >= limit:
+            if first.start < end or first.start >= clause[1]:
                 continue
+            if first.start >= limit and not all(t.lower_ in TITLE_WORDS or t.lower_ in DETERMINERS for t in doc[end:first.start]):
+                continue  # beyond reach, unless only titles stand between ("met his Egyptian counterpart X")
             prev = doc[first.start - 1].lower_
             prev2 = doc[first.start - 2].lower_ if first.start >= 2 else ""
             if prev == "by" or (prev == "to" and prev2 in ("according", "attributed")):

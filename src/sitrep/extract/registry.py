@@ -228,6 +228,19 @@ class Registry:
             return (current or people)[0], "surname"
         return None
 
+    def affiliation(self, actor_id: str | None) -> str | None:
+        """Whom an actor acts for, as event coders count it: its state; for a person
+        or body of an international organisation ("UN.GUTERRES"), that organisation."""
+        if actor_id is None:
+            return None
+        actor = self.actors.get(actor_id)
+        if actor is None:
+            return actor_id
+        if actor.country:
+            return actor.country
+        parent = actor_id.rpartition(".")[0]
+        return parent if parent in self.actors else actor_id
+
     def label(self, actor_id: str, day: dt.date | None = None) -> str:
         """The canonical label: "Iran — President Masoud Pezeshkian", "Russia", "United Nations"."""
         actor = self.actors.get(actor_id)
