@@ -156,8 +156,24 @@ def test_own_sample_articles_score_above_floor():
     # "would respond" is a threat only when what it answers is hostile
     ("Venezuela said it would respond forcefully to any attack on its territory.", {("VEN", "138", None)}, {("VEN", "warn")}),
     ("Iran would respond to the proposal within a week, officials said.", set(), set()),
+    # unnamed actors: crowds take their place or nationality, institutions their place, attackers stay unnamed
+    ("Students in Dhaka protested against Bangladesh's quota system.", {("BGD.CROWDS", "141", "BGD")}, set()),
+    ("Police in Georgia arrested dozens of opposition supporters in Tbilisi.", {("GEO", "173", None)}, set()),
+    ("Gunmen abducted two Italian aid workers in Mali.", {("UNIDENTIFIED", "181", "ITA")}, set()),
+    ("Thousands of demonstrators marched against the government in Lima.", {("CIVILIANS", "141", "PER")}, set()),
 ])
 def test_general_phrasing_rules(extractor, text, events, statements):
     out = extractor.extract(text, dt.date(2025, 3, 5))
     assert {(e.source, e.code, e.target) for e in out.events} == events
     assert {(s.speaker, s.stance) for s in out.statements if s.stance != "other"} == statements
+
+
+def test_trigger_alternatives_are_single_words():
+    """"clash|=exchanged =fire" would mean (clash or exchanged) then fire: a multi-word
+    alternative must be a trigger of its own."""
+    from sitrep.extract.lexicon import TRIGGERS
+
+    for trig in TRIGGERS:
+        slots = trig.pattern.split()
+        kinds = {a.startswith("=") for a in slots[0].split("|")}
+        assert not (len(slots) > 1 and kinds == {True, False}), f"{trig.name}: {trig.pattern}"

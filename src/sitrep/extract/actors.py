@@ -25,10 +25,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from sitrep.extract.lexicon import PRONOUNS_PERSON, TITLE_WORDS
-from sitrep.extract.registry import Registry
+from sitrep.extract.registry import CROWDS, Registry
 from sitrep.extract.sentences import Tokens
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "over", "across", "inside", "outside", "around", "throughout", "within"}
+UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}
+SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "authorities", "government", "regime",
+                "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership"}
 BODY_NOUNS = {"group", "militia", "movement", "organisation", "organization", "alliance", "bloc", "council"}
 PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"), ("both", "states")}
 CANDIDATE_STOP = {
@@ -102,6 +105,8 @@ class ActorFinder:
             found.append(Found(actor, span.start, span.end, kind, span.text, locative))
             if self.registry.actors[actor].type == "person":
                 people_so_far.append(actor)
+        found = self._unnamed(doc, sent, found)
+        found = self._sectors(doc, sent, found)
         found = self._merge_titles(doc, found)
         found += self._pronouns(doc, sent, found, previous_people)
         found += self._pairs(doc, sent, last_pair)
@@ -118,6 +123,41 @@ class ActorFinder:
                      for sp in sorted(filter_spans(self.matcher(toks.doc, as_spans=True)), key=lambda sp: sp.start)]
             found = toks.memo["actor_spans"] = (spans, [sp.start for sp in spans])
         return found
+
+    def _unnamed(self, doc: Doc, sent: Span, found: list[Found]) -> list[Found]:
+        """Unnamed crowds take the state their nationality or place gives ("Iranian
+        protesters", "students in Dhaka" -> that state's crowds); a nationality before
+        unnamed attackers says where they are from, not that the state acts."""
+        unnamed_starts = {f.start for f in found if f.actor in UNNAMED}
+        out = []
+        for f in found:
+            if f.kind == "adjective" and f.end in unnamed_starts:
+                continue
+            if f.actor == "CIVILIANS":
+                before = next((g for g in found if g.end == f.start and g.kind == "adjective"), None)
+                place = next((g for g in found if g.kind in ("name", "capital") and f.end < g.start <= f.end + 4
+                              and g.start < sent.end and doc[g.start - 1].lower_ == "in"
+                              and self.registry.actors[g.actor].type == "state"), None)
+                state = (before or place).actor if (before or place) else None
+                if state:
+                    f = Found(f"{state}.{CROWDS}", f.start, f.end, f.kind, f.text, f.locative)
+            out.append(f)
+        return out
+
+    def _sectors(self, doc: Doc, sent: Span, found: list[Found]) -> list[Found]:
+        """"Police in Georgia", "the government in Belgrade", "the army of Sudan": a
+        state's institution named by its place is that state (not a location)."""
+        out = []
+        for f in found:
+            k = f.start - 1
+            if f.kind in ("name", "capital") and k - 1 >= sent.start and doc[k].lower_ in ("in", "of") \
+                    and self.registry.actors[f.actor].type == "state":
+                j = k - 1
+                if doc[j].lower_ in SECTOR_NOUNS:
+                    out.append(Found(f.actor, j, f.end, "sector", " ".join(t.text for t in doc[j:f.end])))
+                    continue
+            out.append(f)
+        return out
 
     def _merge_titles(self, doc: Doc, found: list[Found]) -> list[Found]:
         """Drop state/body mentions that only form the title of the person named next."""

@@ -48,6 +48,7 @@ SUBJECT_BLOCKERS = {"of", "to", "with", "on", "against", "for", "by", "at", "in"
                     "about", "toward", "towards", "across", "near", "than", "under", "after", "before", "during", "among"}
 PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "get", "got"}
 FORCE_ROOTS = {"18", "19", "20"}
+QUANTITY_WORDS = {"thousands", "hundreds", "dozens", "scores", "tens", "millions", "crowds", "groups", "hundred", "thousand"}
 JOINT_ROOTS = {"03", "04", "05", "06"}  # acts co-subjects do together, coded from the first to the others
 DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
@@ -325,6 +326,8 @@ class EventCoder:
             while k > intro_end and doc[k].lower_ in DETERMINERS:
                 k -= 1
             prev = doc[k].lower_ if intro_end <= k < first.start else ""
+            if prev == "of" and k - 1 >= intro_end and doc[k - 1].lower_ in QUANTITY_WORDS:
+                prev = ""  # "thousands of protesters", "dozens of gunmen"
             if prev in SUBJECT_BLOCKERS:
                 return []
             if any(m.locative for m in group) and not allow_locative:

@@ -4,7 +4,8 @@ A trigger is a short token sequence written in a small notation:
 
 - ``condemn``      a verb: matches condemn, condemns, condemned, condemning
 - ``=for``         a literal word (no inflection)
-- ``a|b``          alternatives
+- ``a|b``          alternatives for one word (``a|b c`` is a or b, then c: a
+                   multi-word alternative needs a trigger of its own)
 - ``~2``           up to two arbitrary tokens
 - ``@ceasefire``   a keyword set from ``KEYWORDS`` (any of its words)
 
@@ -252,7 +253,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 18 assault
     T("186", "assassinate", name="assassinate"),
     T("185", "=assassination =attempt", nominal=True, preps=["on", "against"], name="assassination-attempt"),
-    T("181", "kidnap|abduct|hijack|=took =hostage", name="abduct"),
+    T("181", "kidnap|abduct|hijack", name="abduct"),
+    T("181", "=took|=taken|=take =hostage|=hostages|=captive", name="take-hostage"),
     T("183", "=suicide|=car =bombing|=bomber|=bomb|=attack", nominal=True, name="suicide-bombing"),
     T("182", "beat|torture|assault", name="physical-assault"),
     # 19 fight: verbs and nouns of armed attack
@@ -260,14 +262,16 @@ TRIGGERS: tuple[Trigger, ...] = (
       preps=["on", "at", "against", "into", "in"], name="attack"),
     T("190", "=strike|=strikes|=airstrike|=airstrikes|=attack|=attacks|=raids|=bombardment|=offensive|=assault|=bombing|=bombings|=invasion|=incursion",
       refine=FIGHT_REFINE, preps=["on", "against", "in", "targeting"], nominal=True, name="attack-noun"),
-    T("193", "clash|fight|=exchanged =fire", refine=(), preps=["with"], name="clash"),
+    T("193", "clash|fight", refine=(), preps=["with"], name="clash"),
+    T("193", "=exchanged|=exchange|=exchanging =fire|=gunfire", refine=(), preps=["with"], name="exchange-fire"),
     T("192", "occupy|seize ~2 =territory|=town|=city|=village|=border", name="occupy"),
     T("191", "blockade|besiege", name="blockade"),
     T("196", "violate|breach ~2 =ceasefire|=truce", name="violate-ceasefire"),
     # killings and casualties (the victim is the target; the killer may come from context)
     T("190", "kill|slay|wound|injure", refine=FIGHT_REFINE, name="kill"),
     # 20 mass violence
-    T("202", "massacre|=mass =killings", name="massacre"),
+    T("202", "massacre", name="massacre"),
+    T("202", "=mass =killings|=killing|=murder|=executions", nominal=True, name="mass-killing"),
     T("203", "=ethnic =cleansing", nominal=True, name="ethnic-cleansing"),
     T("204", "=chemical|=nuclear|=biological =weapons =attack", nominal=True, name="wmd"),
 )

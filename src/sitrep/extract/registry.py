@@ -42,6 +42,9 @@ class Role:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
+CROWDS = "CROWDS"
+
+
 @dataclass
 class Actor:
     id: str
@@ -126,6 +129,8 @@ class Registry:
                 raise RegistryError(f"{where}: {iso3} is not an ISO 3166 alpha-3 code")
             names = _unique([name, *aliases, *official])
             actors[iso3] = Actor(iso3, name, "state", iso3, aliases=names, adjectives=list(adjectives), capital=capital, source=where)
+        for iso3 in list(actors):  # a state's unnamed crowds ("protesters in Belgrade"), set by the extractor
+            actors[f"{iso3}.{CROWDS}"] = Actor(f"{iso3}.{CROWDS}", "protesters and crowds", "group", iso3, source=actors[iso3].source)
         doc = _load_yaml(actors_file)
         shown = display_path(actors_file)
         if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
