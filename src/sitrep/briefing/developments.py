@@ -17,6 +17,9 @@ syndicated copy (near-duplicate) counted as the article it repeats.
 - focus: 1 when a focus actor (or a person or body of a focus state) is source or
   target, or when no focus is set; else 0;
 - recency: 1 on the window's last day, falling linearly to 0 on its first.
+
+The BLUF takes the most salient bullets but at most three of material conflict
+(QuadClass 4), so that the diplomatic response to the fighting is not crowded out.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sitrep.briefing.selection import Briefing, in_focus
 from sitrep.briefing.wording import cite, join_names, phrase
 
 WEIGHTS = {"severity": 0.45, "sources": 0.20, "focus": 0.20, "recency": 0.15}
+MAX_FORCE_BULLETS = 3  # the BLUF keeps room for the diplomatic response to the fighting
 CEASEFIRE_CODES = {"0256", "1056", "0871", "0872"}
 BASIS_RANK = {"stated": 0, "relative": 1, "context": 2, "published": 3}
 
@@ -151,7 +155,8 @@ def _tip(b: Briefing, ref: int) -> str:
 
 def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
     """3-5 bullets, the most salient of the window: one per actor (or actors acting
-    together) and day, its acts in order of salience, ranked by the best of them."""
+    together) and day, its acts in order of salience, ranked by the best of them;
+    at most three bullets of material conflict, so the political response shows."""
     devs = developments(b)
     if devs.empty:
         msg = "No coded development in this window: nothing to summarise." if not b.empty else \
@@ -160,8 +165,12 @@ def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
     bullets: dict[tuple, list] = {}
     for _, d in devs.iterrows():  # most salient first
         bullets.setdefault((d["date"], tuple(d["sources"])), []).append(d)
+    ranked = list(bullets.items())
+    force = [b_ for b_ in ranked if b_[1][0]["quad_class"] == 4][:MAX_FORCE_BULLETS]
+    chosen = [b_ for b_ in ranked if b_[1][0]["quad_class"] != 4 or b_ in force][:size]
+    chosen.sort(key=lambda b_: ranked.index(b_))
     items, texts = [], []
-    for (day, sources), acts in list(bullets.items())[:size]:
+    for (day, sources), acts in chosen:
         shown = acts[:acts_per_bullet]
         who = join_names([b.label(x) for x in sources])
         phrases = [_act(b, d) for d in shown]
