@@ -45,6 +45,17 @@ CANDIDATE_STOP = {
 }
 
 
+# Capitalised names that are not actors: regions, documents, generic words.
+NOT_ACTORS = {"Gulf", "Middle East", "Near East", "Arab", "Arabs", "General", "Charter", "West", "Western", "East",
+              "North", "South", "Europe", "Asia", "Africa", "Americas", "Levant", "Persian Gulf", "Red Sea", "Black Sea",
+              "Mediterranean", "Caucasus", "Balkans", "Sahel", "Horn of Africa", "Strait of Hormuz", "Muslim", "Muslims",
+              "Christian", "Christians", "Jewish", "Shia", "Sunni", "Islam", "Koran", "Quran", "Ramadan", "Eid", "Internet"}
+PLACE_WORDS = {"Sea", "Ocean", "Gulf", "Strait", "Base", "Airport", "Port", "River", "Mountains", "Mountain", "Valley",
+               "Square", "Street", "Avenue", "Province", "Region", "District", "Desert", "Island", "Islands", "Peninsula",
+               "Plant", "Field", "Canal", "Bridge", "Dam", "Crossing", "Camp", "Hospital", "Palace", "Charter", "Agreement",
+               "Accords", "Treaty", "Resolution"}
+
+
 @dataclass
 class Found:
     """An actor mention while a sentence is processed (token span and resolution)."""
@@ -245,5 +256,7 @@ def _flush(tokens, names: list[str], sent: Span) -> None:
         tokens = tokens[:-1]
     if tokens and not (len(tokens) == 1 and tokens[0].i == sent.start):
         text = " ".join(t.text for t in tokens)
+        if text in NOT_ACTORS or tokens[-1].text in PLACE_WORDS:
+            return  # regions, documents and places are not actors the registry lacks
         if len(text) > 2 and not text.isupper() or len(text) >= 3:
             names.append(text)
