@@ -30,7 +30,7 @@ import pandas as pd
 
 from sitrep.briefing.display import HTMLBlock, table
 from sitrep.briefing.selection import Briefing, in_focus
-from sitrep.briefing.wording import cite, join_names, phrase
+from sitrep.briefing.wording import join_names, phrase
 
 WEIGHTS = {"severity": 0.45, "sources": 0.20, "focus": 0.20, "recency": 0.15}
 MAX_FORCE_BULLETS = 3  # the BLUF keeps room for the diplomatic response to the fighting
@@ -119,7 +119,8 @@ def _developments(b: Briefing) -> pd.DataFrame:
     return out.drop(columns=["first_source"]).reset_index(drop=True)
 
 
-def _act(b: Briefing, d) -> str:
+def act_phrase(b: Briefing, d) -> str:
+    """A development's act as a phrase: "condemned Israel and the United States"."""
     targets = join_names([b.label(t) for t in d["targets"]])
     return phrase(d["code"], d["label"], targets or None, d["evidence"])
 
@@ -134,8 +135,8 @@ def _flags(d) -> list[str]:
 def _line(b: Briefing, d) -> tuple[str, str]:
     """(HTML, text) of one development: sources -> act -> targets, with citations."""
     who = join_names([b.label(x) for x in d["sources"]])
-    act = _act(b, d)
-    refs = "".join(cite(r, _tip(b, r)) for r in d["refs"])
+    act = act_phrase(b, d)
+    refs = "".join(b.cite(r) for r in d["refs"])
     flags = _flags(d)
     markup = (f'<strong>{html.escape(who)}</strong> {html.escape(act)} '
               f'<span class="code">CAMEO {html.escape(d["code"])}</span> '
@@ -144,13 +145,6 @@ def _line(b: Briefing, d) -> tuple[str, str]:
     return markup, text
 
 
-def _tip(b: Briefing, ref: int) -> str:
-    row = b.citations.rows[b.citations.rows["ref"] == ref]
-    if row.empty:
-        return ""
-    r = row.iloc[0]
-    day = f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated"
-    return f"{r['outlet']}, {day}: {r['text']}"
 
 
 def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
@@ -173,13 +167,13 @@ def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
     for (day, sources), acts in chosen:
         shown = acts[:acts_per_bullet]
         who = join_names([b.label(x) for x in sources])
-        phrases = [_act(b, d) for d in shown]
+        phrases = [act_phrase(b, d) for d in shown]
         refs = sorted({r for d in shown for r in d["refs"]})
         indep = max(d["independent"] for d in shown)
         flag = "single source" if indep == 1 else f"{indep} independent sources"
         more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
         body = "; ".join(phrases) + more
-        cites = "".join(cite(r, _tip(b, r)) for r in refs)
+        cites = "".join(b.cite(r) for r in refs)
         items.append(f'<li><span class="date">{day:%d %b}</span> <strong>{html.escape(who)}</strong> {html.escape(body)}. '
                      f'<span class="flag">({flag})</span> {cites}</li>')
         texts.append(f"- {day:%d %b}: {who} {body}. ({flag}) " + "".join(f"[{r}]" for r in refs))
@@ -225,7 +219,7 @@ def reported_figures(b: Briefing) -> HTMLBlock:
                 "kind": kind, "figure": f"{r['qualifier'] + ' ' if isinstance(r['qualifier'], str) else ''}{r['value']:,}",
                 "according to": who, "as of": f"{day:%d %b %Y}", "reported by": r["outlet"],
                 "sources agree": "yes" if len(values) == 1 else f"no — {len(values)} different figures",
-                "ref": cite(ref, _tip(b, ref) if ref else ""),
+                "ref": b.cite(ref),
             })
     frame = pd.DataFrame(rows)
     return table(frame, caption=caption, html_columns=["ref"],

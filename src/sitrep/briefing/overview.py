@@ -99,7 +99,7 @@ def per_date_chart(view: CorpusView) -> Chart | HTMLBlock:
     undated = int(counts.loc[counts["date"] == UNDATED, "articles"].sum())
     caption = f"Articles per publication date ({len(view.articles)} articles; one bar per day"
     caption += f"; {undated} undated, not shown)." if undated else ")."
-    return Chart(chart, caption=caption, alt_text=f"Bar chart of articles per day: " + ", ".join(f"{r.date}: {r.articles}" for r in dated.itertuples()), data=counts)
+    return Chart(chart, caption=caption, alt_text="Bar chart of articles per day: " + ", ".join(f"{r.date}: {r.articles}" for r in dated.itertuples()), data=counts)
 
 
 def per_source_table(view: CorpusView) -> HTMLBlock:

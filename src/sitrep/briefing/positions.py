@@ -3,27 +3,17 @@ attributed statements and the contacts (calls, meetings, visits, consultations).
 
 from __future__ import annotations
 
-import html
-
 import altair as alt
 import pandas as pd
 
 from sitrep.briefing.display import Chart, HTMLBlock, esc, table
 from sitrep.briefing.selection import Briefing
-from sitrep.briefing.wording import STANCE_ORDER, STANCE_WORDS, cite
+from sitrep.briefing.wording import STANCE_ORDER, STANCE_WORDS
 
 CONTACT_CODES = ("04", "036", "0311", "057")
 GENERAL = "(no named target)"
 MAX_PARTIES = 5
 MAX_ACTORS = 12
-
-
-def _tip(b: Briefing, ref: int | None) -> str:
-    if ref is None:
-        return ""
-    r = b.citations.rows.set_index("ref").loc[ref]
-    day = f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated"
-    return f"{r['outlet']}, {day}: {r['text']}"
 
 
 def main_parties(b: Briefing) -> list[str]:
@@ -62,7 +52,7 @@ def positions(b: Briefing) -> HTMLBlock:
                 if hits.empty:
                     continue
                 refs = sorted({b.citations.number(a, n) for a, n in zip(hits["article_id"], hits["sentence"])} - {None})
-                links = "".join(cite(r, _tip(b, r)) for r in refs)
+                links = "".join(b.cite(r) for r in refs)
                 parts.append(f'<span class="stance stance-{stance}">{esc(STANCE_WORDS[stance])} ×{len(refs) or len(hits)}</span> {links}')
                 tparts.append(f"{stance} x{len(refs) or len(hits)}")
             cells.append("<td>" + "<br>".join(parts) + "</td>")
@@ -96,7 +86,7 @@ def notable_statements(b: Briefing, limit: int = 12) -> HTMLBlock:
             "date": f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated",
             "speaker": b.label(r["speaker"]), "target": b.label(r["target"]) if isinstance(r["target"], str) else "—",
             "stance": STANCE_WORDS[r["stance"]], "statement (verbatim sentence)": f"“{r['text']}”",
-            "outlet": r["outlet"], "ref": cite(ref, _tip(b, ref)),
+            "outlet": r["outlet"], "ref": b.cite(ref),
         })
     more = len(s) - len(shown)
     note = f"{more} further statements are in the evidence list." if more > 0 else None
@@ -133,7 +123,7 @@ def contacts_table(b: Briefing) -> HTMLBlock:
             row["refs"].append(ref)
     rows = [{**{k: v for k, v in row.items() if k not in ("readouts", "refs")},
              "readout / account": "; ".join(row["readouts"]),
-             "ref": "".join(cite(x, _tip(b, x)) for x in sorted(row["refs"]))} for row in merged.values()]
+             "ref": "".join(b.cite(x) for x in sorted(row["refs"]))} for row in merged.values()]
     note = "A call reported from both sides is one contact; each side's account is listed."
     return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note)
 

@@ -11,10 +11,9 @@ import altair as alt
 import pandas as pd
 
 from sitrep.briefing.display import Chart, HTMLBlock, header, key_figures, table
-from sitrep.briefing.positions import _tip
 from sitrep.briefing.selection import Briefing, in_focus, load_briefing
 from sitrep.briefing.sources import window_label
-from sitrep.briefing.wording import QUAD_NAMES, STANCE_WORDS, cite, phrase
+from sitrep.briefing.wording import QUAD_NAMES, STANCE_WORDS, phrase
 from sitrep.params import ActorProfileParams, BriefingParams
 
 
@@ -68,7 +67,7 @@ def timeline(b: Briefing) -> HTMLBlock:
         target = b.label(r["target"]) if isinstance(r["target"], str) else None
         rows.append({"date": f"{date:%d %b %Y}", "role": "acts" if by_me else "is the target",
                      "who": b.label(r["source"]), "act": phrase(r["code"], r["label"], target, r["evidence"]),
-                     "CAMEO": r["code"], "QuadClass": QUAD_NAMES[int(r["quad_class"])], "ref": cite(ref, _tip(b, ref))})
+                     "CAMEO": r["code"], "QuadClass": QUAD_NAMES[int(r["quad_class"])], "ref": b.cite(ref)})
     frame = pd.DataFrame(rows).drop_duplicates(["date", "who", "act", "CAMEO"])
     return table(frame, caption=caption, html_columns=["ref"], column_classes={"act": "wide", "CAMEO": "code"})
 
@@ -129,7 +128,7 @@ def stance_changes(b: Briefing) -> HTMLBlock:
             change = "first stated" if previous is None else ("changed from " + STANCE_WORDS[previous] if r["stance"] != previous else "unchanged")
             rows.append({"toward": b.label(target) if target else "(no named target)", "date": f"{r['published']:%d %b %Y}",
                          "speaker": b.label(r["speaker"]), "stance": STANCE_WORDS[r["stance"]], "change": change,
-                         "ref": cite(ref, _tip(b, ref))})
+                         "ref": b.cite(ref)})
             previous = r["stance"]
     return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"])
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from sitrep.briefing.wording import cite
 from sitrep.params import BriefingParams
 from sitrep.records import load_actors, load_articles, load_files, load_meta, load_table, publication_dates
 
@@ -28,6 +29,15 @@ class Citations:
 
     def number(self, article_id: str, sentence: int) -> int | None:
         return self.numbers.get((article_id, int(sentence)))
+
+    def tip(self, ref: int | None) -> str:
+        """What hovering a citation shows: outlet, date and the sentence."""
+        row = self.rows[self.rows["ref"] == ref]
+        if ref is None or row.empty:
+            return ""
+        r = row.iloc[0]
+        day = f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated"
+        return f"{r['outlet']}, {day}: {r['text']}"
 
 
 @dataclass
@@ -55,6 +65,10 @@ class Briefing:
         if actor_id is None or (isinstance(actor_id, float) and pd.isna(actor_id)):
             return "—"
         return self.labels.get(actor_id, actor_id)
+
+    def cite(self, ref: int | None) -> str:
+        """The citation link for evidence number ``ref`` (empty when there is none)."""
+        return cite(ref, self.citations.tip(ref))
 
     @property
     def empty(self) -> bool:

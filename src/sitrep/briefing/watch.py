@@ -8,11 +8,11 @@ import re
 
 import pandas as pd
 
-from sitrep.briefing.developments import _act, developments
+from sitrep.briefing.developments import act_phrase, developments
 from sitrep.briefing.display import HTMLBlock, table
-from sitrep.briefing.positions import _tip, main_parties
+from sitrep.briefing.positions import main_parties
 from sitrep.briefing.selection import Briefing
-from sitrep.briefing.wording import cite, join_names
+from sitrep.briefing.wording import join_names
 
 CONDITIONAL = re.compile(r"\b(could|would|might|may|if|unless|threaten(?:s|ed)? to|vow(?:s|ed)?|warn(?:s|ed)?|risk(?:s)?|"
                          r"retaliat\w*|response|respond|escalat\w*)\b", re.I)
@@ -40,7 +40,7 @@ def forward_items(b: Briefing, limit: int = 12) -> HTMLBlock:
         ref = b.citations.number(r["article_id"], r["sentence"])
         text = r["text"] if "text" in r and isinstance(r.get("text"), str) else r["evidence"]
         out.append({"date": f"{r['published']:%d %b %Y}", "who": who, "kind": kind, "what was said (verbatim)": f"“{text}”",
-                    "ref": cite(ref, _tip(b, ref))})
+                    "ref": b.cite(ref)})
     frame = pd.DataFrame(out[:limit])
     return table(frame, caption=caption, html_columns=["ref"], empty="No warning, threat or conditional statement in this window.",
                  column_classes={"what was said (verbatim)": "wide"}, breakable=True)
@@ -56,8 +56,8 @@ def open_questions(b: Briefing) -> HTMLBlock:
     top = devs[devs["single_source"]].head(3) if not devs.empty else devs
     for _, d in top.iterrows():
         who = join_names([b.label(x) for x in d["sources"]])
-        refs = "".join(cite(r, _tip(b, r)) for r in d["refs"])
-        act = _act(b, d)
+        refs = "".join(b.cite(r) for r in d["refs"])
+        act = act_phrase(b, d)
         items.append((f"Is it confirmed that {html.escape(who)} {html.escape(act)} ({d['date']:%d %b}, CAMEO {d['code']})? "
                       f"Only one independent source reports it. {refs}", f"single-source: {who} {act}"))
     speakers = set(b.statements["speaker"])

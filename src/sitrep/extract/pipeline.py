@@ -14,7 +14,7 @@ from sitrep.extract.actors import ActorFinder, unknown_names
 from sitrep.extract.codebook import load_codebook
 from sitrep.extract.figures import FigureFinder
 from sitrep.extract.dates import DateContext
-from sitrep.extract.events import FORCE_ROOTS, EventCoder, Frame, is_headline
+from sitrep.extract.events import EventCoder, Frame, is_headline
 from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
 from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
 from sitrep.extract.sentences import blank_pipeline, split_sentences
