@@ -29,6 +29,7 @@ from sitrep.extract.registry import CROWDS, Registry
 from sitrep.extract.sentences import Tokens
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "over", "across", "inside", "outside", "around", "throughout", "within"}
+IT_LEADS = {"said", "says", "added", "announced", "claimed", "stated", "warned", "insisted", "confirmed", "that"}
 UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}
 SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "authorities", "government", "regime",
                 "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership"}
@@ -197,6 +198,12 @@ class ActorFinder:
     def _pronouns(self, doc: Doc, sent: Span, found: list[Found], previous_people: list[str]) -> list[Found]:
         out = []
         for tok in doc[sent.start:sent.end]:
+            if tok.lower_ == "it" and tok.i > sent.start and doc[tok.i - 1].lower_ in IT_LEADS:
+                # "Nigeria's army said it killed ...": the one state or body named before
+                before = {f.actor for f in found if f.end <= tok.i and self.registry.actors[f.actor].type != "person"}
+                if len(before) == 1:
+                    out.append(Found(next(iter(before)), tok.i, tok.i + 1, "pronoun", tok.text))
+                continue
             if tok.text not in PRONOUNS_PERSON:
                 continue
             before = {f.actor for f in found if f.end <= tok.i and self.registry.actors[f.actor].type == "person"}

@@ -49,7 +49,10 @@ SUBJECT_BLOCKERS = {"of", "to", "with", "on", "against", "for", "by", "at", "in"
 PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "get", "got"}
 FORCE_ROOTS = {"18", "19", "20"}
 QUANTITY_WORDS = {"thousands", "hundreds", "dozens", "scores", "tens", "millions", "crowds", "groups", "hundred", "thousand"}
-JOINT_ROOTS = {"03", "04", "05", "06"}  # acts co-subjects do together, coded from the first to the others
+JOINT_ROOTS = {"03", "04", "05", "06", "08"}
+PARTICIPLE_FOLLOWERS = {"in", "on", "at", "by", "during", "last", "near", "after", "since", "over", "from", "for", "when",
+                        "while", "earlier", "yesterday", "overnight", "inside", "outside", "along", ",", ".", ";", "—", "-"}
+RECIPROCAL = {"clash", "exchange-fire"}  # "Thai and Cambodian troops exchanged fire": each against the other  # acts co-subjects do together, coded from the first to the others
 DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
 REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
@@ -144,6 +147,10 @@ class EventCoder:
             if start in covered:
                 continue
             trig = self.rules[key]
+            if trig.code[:2] == "14" and start > sent.start and doc[start - 1].lower_ in ("to", "in"):
+                continue  # "summoned the envoy to protest", "recalled its ambassador in protest": a purpose, not a protest
+            if not trig.nominal and start - 1 not in covered and self._reduced_relative(doc, start, sent):
+                continue  # "a British couple detained in Afghanistan": a participle describing a noun
             if trig.code[:2] in FORCE_ROOTS and start > sent.start and doc[start - 1].lower_ == "to" \
                     and (start < 2 or doc[start - 2].lower_ not in ("according", "due", "attributed", "response", "up")):
                 continue  # "urged Iran not to attack": the content of an appeal, not an attack
@@ -213,7 +220,7 @@ class EventCoder:
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
-            if not targets and len(sources) > 1 and code[:2] in JOINT_ROOTS and not nominal:
+            if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) and not nominal:
                 sources, targets = sources[:1], sources[1:]  # "Serbia and Kosovo signed an agreement"
             if not targets and code[:2] in ("11", "12") and last_speakers and \
                     any(t.lower_ in REMARK_NOUNS for t in doc[end:min(clause[1], end + 4)]):
@@ -347,6 +354,24 @@ class EventCoder:
             return False
         prev = doc[start - 1].lower_
         return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
+
+    @staticmethod
+    def _reduced_relative(doc: Doc, start: int, sent: Span) -> bool:
+        """A past participle right after a common noun that follows an article or a
+        number, and followed by a preposition or the end: "a couple detained in",
+        "the soldiers killed on Monday", "two men arrested last week"."""
+        word = doc[start].lower_
+        if not word.endswith("ed") or start - 2 < sent.start:
+            return False
+        noun, before = doc[start - 1], doc[start - 2]
+        if not noun.is_alpha or not noun.text.islower() or noun.lower_ in VERB_LEADS or noun.lower_.endswith("ly") \
+                or noun.lower_ in ("and", "or", "but", "that", "who", "which", "been", "had", "has", "have", "were", "was"):
+            return False
+        after = doc[start + 1].lower_ if start + 1 < sent.end else "."
+        if after not in PARTICIPLE_FOLLOWERS:
+            return False  # "the dam threatened its survival": an object follows, so it is the verb
+        return before.lower_ in DETERMINERS or before.lower_ in ("two", "three", "four", "five", "several", "many", "dozens") \
+            or (before.text[:1].isupper() and before.is_alpha and before.i > sent.start)  # "a British couple detained"
 
     @staticmethod
     def _inner_targets(mentions: list[Found], start: int, end: int, exclude: set[str]) -> list[str]:

@@ -33,7 +33,10 @@ IRREGULAR = {
     "open": ["opened", "opening", "opens"], "deliver": ["delivered", "delivering", "delivers"], "veto": ["vetoed", "vetoes", "vetoing"],
 }
 DOUBLE_FINAL = {"ban", "plan", "stop", "drop", "ship", "rob", "admit", "commit", "submit", "permit", "bar", "jam", "scrap",
-                "slam", "grip", "nab", "regret", "equip", "occur", "refer", "prefer", "confer", "rebut", "trim", "plot", "step"}
+                "slam", "grip", "nab", "regret", "equip", "occur", "refer", "prefer", "confer", "rebut", "trim", "plot", "step",
+                "expel", "repel", "propel", "compel", "kidnap", "slap", "patrol", "control", "annul", "dispel", "spur", "stab"}
+# British spelling doubles a final l where American does not; news uses both
+BOTH_SPELLINGS = {"label", "travel", "cancel", "signal", "model", "fuel", "level", "channel", "total"}
 
 
 def inflect(word: str) -> set[str]:
@@ -58,6 +61,8 @@ def inflect(word: str) -> set[str]:
         forms.update({w + w[-1] + "ed", w + w[-1] + "ing"})
     else:
         forms.update({w + "ed", w + "ing"})
+    if w in BOTH_SPELLINGS:
+        forms.update({w + "led", w + "ling"})
     return forms
 
 
@@ -69,6 +74,15 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "mediation": ("mediate", "mediation", "mediator", "mediating"),
     "aid": ("aid", "assistance", "supplies", "humanitarian", "relief", "food", "medicine", "medical"),
     "release": ("release", "freeing", "free", "hostages", "prisoners", "detainees"),
+    "captives": ("prisoners", "hostages", "detainees", "captives", "soldiers", "couple", "citizens", "nationals", "journalist",
+                 "journalists", "sailors", "crew", "man", "woman", "men", "women", "workers", "activist", "activists",
+                 "national", "citizen", "tourists", "fishermen", "hostage", "prisoner", "detainee"),
+    "against_word": ("against",),
+    "talks_or_aid": ("talks", "negotiations", "aid", "assistance", "package", "resolution", "deal", "agreement", "sanctions",
+                     "membership", "accession", "bid", "plan", "proposal", "funding", "loan", "statement", "decision"),
+    "diplomats": ("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "attache", "attaché",
+                  "consul", "embassy", "staff"),
+    "repression": ("tear", "gas", "teargas", "rubber", "water", "cannon", "batons", "pepper"),
     "sanctions": ("sanctions", "sanction", "embargo", "boycott", "tariffs"),
     "military": ("military", "force", "forces", "strike", "strikes", "attack", "attacks", "retaliation", "retaliate",
                  "retaliatory", "response", "respond", "revenge", "target", "war", "bomb", "invade", "invasion", "crushing",
@@ -121,7 +135,7 @@ APPEAL_REFINE = (("ceasefire", "0256"), ("mediation", "028"), ("talks", "026"), 
 DEMAND_REFINE = (("ceasefire", "1056"), ("release", "1053"), ("talks", "106"), ("aid", "103"), ("sanctions", "1054"))
 THREAT_REFINE = (("military", "138"), ("sanctions", "132"))
 ACCUSE_REFINE = (("war_crimes", "1124"), ("aggression", "1123"))
-FIGHT_REFINE = (("mass_violence", "200"), ("air", "195"), ("artillery", "194"), ("small_arms", "193"))
+FIGHT_REFINE = (("repression", "175"), ("mass_violence", "200"), ("air", "195"), ("artillery", "194"), ("small_arms", "193"))
 
 TRIGGERS: tuple[Trigger, ...] = (
     # 01 public statements
@@ -131,7 +145,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("013", "express|voice ~2 =hope|=optimism|=confidence", target="none", name="express-hope"),
     T("011", "decline ~1 =to =comment", target="none", name="decline-comment"),
     T("015", "claim|acknowledge|admit ~1 =responsibility", target="after", name="claim-responsibility"),
-    T("016", "deny ~2 =responsibility|=involvement|=role", target="after", name="deny-responsibility"),
+    T("016", "deny ~2 =responsibility|=involvement|=role|=accusations|=allegations|=claims|=charges|=reports",
+      target="after", name="deny-responsibility"),
     T("017", "declare|announce|observe ~3 =mourning", target="none", name="declare-mourning"),
     T("017", "=minute|=minutes =of =silence", target="none", name="minute-silence"),
     T("018", "offer|express|extend|convey|send ~3 =condolences|=sympathy|=sympathies", preps=["to", "for", "with"], name="condolences"),
@@ -141,6 +156,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("020", "call ~3 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="call-for"),
     T("020", "call ~2 =on|=upon", refine=APPEAL_REFINE, embedding=True, name="call-on"),
     T("020", "urge|appeal|implore|beseech|plead", refine=APPEAL_REFINE, embedding=True, name="urge"),
+    T("020", "appeal|plead ~1 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="appeal-for"),
     T("020", "press|push ~2 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="press-for"),
     T("020", "ask|invite ~3 =to", refine=APPEAL_REFINE, embedding=True, name="ask-to"),
     T("020", "=call|=calls|=appeal|=appeals =for", refine=APPEAL_REFINE, target="none", nominal=True, embedding=True, name="call-for-noun"),
@@ -218,10 +234,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("120", "reject|dismiss|rebuff|spurn|repudiate", embedding=True, name="reject"),
     T("120", "refuse ~1 =to", name="refuse"),
     T("129", "veto", name="veto"),
+    T("120", "block|obstruct|stall", requires="talks_or_aid", name="block"),
     T("128", "defy|flout", name="defy"),
     # 13 threaten
     T("130", "threaten", refine=THREAT_REFINE, embedding=True, name="threaten"),
     T("138", "warn|caution", requires="military", window=18, name="warn-military"),
+    T("130", "warn|caution", requires="against_word", near=4, window=6, name="warn-against"),
     T("138", "vow|promise|pledge ~3 =revenge|=retaliation|=response|=to =retaliate|=to =respond|=to =avenge", name="vow-revenge"),
     T("138", "=would|=will ~2 respond|retaliate|avenge", requires="hostile_act", target="none", window=8, name="would-respond"),
     T("138", "=would|=will ~2 =hit|=strike =back", target="none", name="would-hit-back"),
@@ -245,7 +263,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("162", "suspend|halt|freeze|cut ~3 =aid|=assistance", preps=["to"], name="halt-aid"),
     # 17 coerce
     T("173", "arrest|detain|jail|imprison", name="arrest"),
-    T("174", "deport|expel", name="expel"),
+    T("174", "deport|expel", refine=(("diplomats", "166"),), name="expel"),
+    T("111", "summon ~3 =ambassador|=envoy|=diplomat|=charge|=ambassadors|=envoys", name="summon-envoy"),
+    T("115", "file|bring|lodge|launch|submit ~3 =case|=lawsuit|=complaint|=suit|=petition", preps=["against"], name="lawsuit"),
+    T("0841", "release|free|return", requires="captives", window=6, name="release-people"),
     T("171", "seize|confiscate|impound", name="seize"),
     T("1712", "destroy|demolish|raze", name="destroy-property"),
     T("172", "=curfew|=martial =law", nominal=True, name="curfew"),
