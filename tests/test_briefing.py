@@ -168,3 +168,19 @@ def test_empty_results_build_a_short_report_that_says_so(params, says, sample_st
         assert f'id="{section}"' in page
     assert 'class="sitrep-chart"' not in page  # no empty chart drawn
     assert PdfReader(report.files["pdf"]).pages
+
+
+@pytest.mark.slow
+def test_another_crisis_in_another_region(tmp_path):
+    """Nothing in the briefing is tied to the sample crisis: a Horn of Africa corpus."""
+    from conftest import FILES
+
+    store = tmp_path / "horn.duckdb"
+    update_store([FILES / "other_crisis"], store)
+    report = build(NOTEBOOKS_DIR / "briefing.ipynb", {"store": str(store), "title": "Horn of Africa"}, out_dir=tmp_path / "r")
+    page = htmlmod.unescape(re.sub(r"<[^>]+>", "", report.files["html"].read_text()))
+    bluf = page.split("Bottom line up front")[2].split("Key developments")[0]
+    assert "Ethiopia fought Eritrea" in bluf and "Egypt called for a ceasefire" in bluf
+    assert "Iran" not in bluf and "Israel" not in bluf
+    assert "no — 3 different figures" in page  # 12, 20 and 30 killed on 12 March, side by side
+    assert "How many were killed as of 12 Mar 2025? Sources give 12, 20, 30." in page

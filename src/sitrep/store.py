@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS statements (
 CREATE TABLE IF NOT EXISTS figures (
     article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, kind VARCHAR NOT NULL, value BIGINT NOT NULL, qualifier VARCHAR,
-    phrase VARCHAR NOT NULL, according_to VARCHAR);
+    phrase VARCHAR NOT NULL, according_to VARCHAR, event_date DATE);
 CREATE TABLE IF NOT EXISTS unknown_actors (
     article_id VARCHAR NOT NULL, name VARCHAR NOT NULL, count INTEGER NOT NULL);
 """

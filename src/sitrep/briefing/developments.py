@@ -210,17 +210,18 @@ def reported_figures(b: Briefing) -> HTMLBlock:
         msg = "No casualty or other figure is reported in this window's articles."
         return HTMLBlock(f'<p class="empty-table"><strong>{caption}:</strong> {msg}</p>', f"{caption}: {msg}")
     rows = []
-    for (kind, day), group in f.groupby(["kind", "published"], sort=True):
+    for (kind, day), group in f.groupby(["kind", "day"], sort=True):
         values = sorted(set(group["value"]))
         for _, r in group.sort_values(["value", "outlet"]).iterrows():
             ref = b.citations.number(r["article_id"], r["sentence"])
             who = r["according_to"] if isinstance(r["according_to"], str) else f"{r['outlet']} (outlet, unattributed)"
             rows.append({
                 "kind": kind, "figure": f"{r['qualifier'] + ' ' if isinstance(r['qualifier'], str) else ''}{r['value']:,}",
-                "according to": who, "as of": f"{day:%d %b %Y}", "reported by": r["outlet"],
-                "sources agree": "yes" if len(values) == 1 else f"no — {len(values)} different figures",
+                "according to": who, "about": f"{day:%d %b %Y}", "reported": f"{r['published']:%d %b %Y}",
+                "outlet": r["outlet"], "sources agree": "yes" if len(values) == 1 else f"no — {len(values)} different figures",
                 "ref": b.cite(ref),
             })
     frame = pd.DataFrame(rows)
     return table(frame, caption=caption, html_columns=["ref"],
-                 note="Figures as stated by the source named, on the article's publication date; differing figures for the same day are listed side by side, not reconciled.")
+                 note="Figures as stated by the source named: 'about' is the day the figure refers to, 'reported' the "
+                      "publication date. Differing figures for the same day are listed side by side, not reconciled.")

@@ -133,6 +133,10 @@ def load_briefing(params: BriefingParams) -> Briefing:
     statements = statements.reset_index(drop=True)
     if len(events):
         events["event_date"] = pd.to_datetime(events["event_date"]).dt.date
+    figures = figures.reset_index(drop=True)
+    if len(figures):  # the day a figure is about: as stated, else the day it was published
+        stated = pd.to_datetime(figures["event_date"]).dt.date
+        figures["day"] = [d if pd.notna(d) else p for d, p in zip(stated, figures["published"])]
 
     sentences = records("sentences")
     citations = _citations(articles, sentences, [events, statements, figures])
@@ -140,7 +144,7 @@ def load_briefing(params: BriefingParams) -> Briefing:
     first_day = min(dated) if len(dated) else None
     last_day = max(dated) if len(dated) else None
     return Briefing(
-        params=params, articles=articles, events=events, statements=statements, figures=figures.reset_index(drop=True),
+        params=params, articles=articles, events=events, statements=statements, figures=figures,
         unknown=unknown, labels=dict(zip(actors["id"], actors["label"])), actors=actors, meta=load_meta(store),
         files=load_files(store), citations=citations, edition=_edition(params, store),
         cutoff=_cutoff(params, last_day), first_day=first_day, last_day=last_day,

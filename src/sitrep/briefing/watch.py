@@ -67,7 +67,7 @@ def open_questions(b: Briefing) -> HTMLBlock:
                           "records no statement of its own in this window.", f"silent party: {party}"))
     figures = b.figures
     if not figures.empty:
-        for (kind, day), group in figures.groupby(["kind", "published"]):
+        for (kind, day), group in figures.groupby(["kind", "day"]):
             if group["value"].nunique() > 1:
                 items.append((f"How many were {kind} as of {day:%d %b %Y}? Sources give {', '.join(f'{v:,}' for v in sorted(group['value'].unique()))}.",
                               f"figures disagree: {kind} {day}"))

@@ -48,7 +48,7 @@ PATTERNS = {
                    {"LOWER": {"IN": ["at", "more", "over", "nearly", "almost", "about", "around", "some", "up"]}, "OP": "?"},
                    QUAL, NUM, {"LOWER": {"IN": ["thousand", "hundred", "million"]}, "OP": "?"}, MOD, {"LOWER": {"IN": PEOPLE}}],
     "death-toll": [{"LOWER": {"IN": ["death", "casualty"]}}, {"LOWER": "toll"},
-                   {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["of"]}, "OP": "{0,3}"},
+                   {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["of", "to", "at"]}, "OP": "{0,6}"},  # "from Wednesday's clashes had risen"
                    {"LOWER": {"IN": ["to", "at", "of", "past", "above", "reached", "hit"]}},
                    {"LOWER": {"IN": ["least", "more", "than", "over", "nearly", "almost", "about", "around", "some"]}, "OP": "{0,2}"},
                    NUM, {"LOWER": {"IN": ["thousand", "hundred", "million"]}, "OP": "?"}],

@@ -14,7 +14,7 @@ from sitrep.extract.actors import ActorFinder, unknown_names
 from sitrep.extract.codebook import load_codebook
 from sitrep.extract.figures import FigureFinder
 from sitrep.extract.dates import DateContext
-from sitrep.extract.events import EventCoder, Frame, is_headline
+from sitrep.extract.events import VERBAL_ROOTS, EventCoder, Frame, is_headline
 from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
 from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
 from sitrep.extract.sentences import blank_pipeline, split_sentences
@@ -91,7 +91,7 @@ class Extractor:
             for fig in self.figures.find(span, sentence.index, sentence.start, sentence.text):
                 if fig.according_to is None and reported:
                     fig = dataclasses.replace(fig, according_to=", ".join(self.registry.label(a) for a in reported))
-                out.figures.append(fig)
+                out.figures.append(dataclasses.replace(fig, event_date=event_date))
             stance_spans: set[tuple[str, str | None, str]] = set()
             for c in coded:
                 if c.embedded or not c.sources:
@@ -127,8 +127,9 @@ class Extractor:
             bodies = [m.actor for m in mentions if m.kind != "anaphor" and self.registry.actors[m.actor].type in ("group", "organisation")]
             if bodies:
                 last_body = bodies[-1]
-            if speaker:
-                last_speakers = speaker
+            verbal = [a for c in coded if c.code[:2] in VERBAL_ROOTS and not c.inferred_source for a in c.sources]
+            if speaker or verbal:  # who spoke last: "X accused Y ... Y rejected the accusations"
+                last_speakers = speaker or list(dict.fromkeys(verbal))
             people = [m.actor for m in mentions if self.registry.actors[m.actor].type == "person"]
             recent_people.extend(people)
             previous_people = list(dict.fromkeys(people))

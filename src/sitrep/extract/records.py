@@ -73,6 +73,7 @@ class Figure:
     qualifier: str | None
     phrase: str
     according_to: str | None
+    event_date: dt.date | None = None  # the day the figure is about, as the article states it
 
 
 @dataclass(slots=True)

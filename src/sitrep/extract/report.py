@@ -47,7 +47,7 @@ def extraction_json(paths: list[Path], extractor: Extractor | None = None) -> tu
             ],
             "figures": [
                 {"kind": f.kind, "value": f.value, "qualifier": f.qualifier, "sentence": f.sentence, "text": f.phrase,
-                 "according_to": f.according_to}
+                 "according_to": f.according_to, "event_date": f.event_date.isoformat() if f.event_date else None}
                 for f in ex.figures
             ],
             "unknown_actors": ex.unknown_actors,
