@@ -32,6 +32,8 @@ WORD_NUMBERS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+DECIMAL = re.compile(r"\d+\.\d+")
+NUMBER_HINT = re.compile(r"\d|\b(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b", re.I)
 ACCORDING = re.compile(r"\b(?:according to|citing|cited by)\s+([^,.;:]+)", re.I)
 SAID = re.compile(r"^((?:the |a |an )?[A-Za-z][\w'’ -]{2,60}?)\s+(?:said|says|reported|reports|announced|told)\b")
 
@@ -81,7 +83,7 @@ class FigureFinder:
         """Figures in one sentence; ``text`` is the sentence, ``sentence_start`` its
         offset in the article."""
         toks = span.tokens
-        if not any(_is_number(t.lower_) for t in toks[span.start:span.end]):
+        if not NUMBER_HINT.search(text):
             return []  # every pattern needs a number
         matches = sorted(self.matcher(toks.doc[span.start:span.end]), key=lambda m: (m[1], -(m[2] - m[1])))
         according = ACCORDING.search(text) or SAID.search(text)
@@ -110,4 +112,4 @@ class FigureFinder:
 
 def _is_number(word: str) -> bool:
     w = word.replace(",", "")
-    return w.isdigit() or w in WORD_NUMBERS or w in SCALE or bool(re.fullmatch(r"\d+\.\d+", w))
+    return w.isdigit() or w in WORD_NUMBERS or w in SCALE or ("." in w and bool(DECIMAL.fullmatch(w)))
