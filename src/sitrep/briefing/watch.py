@@ -63,7 +63,7 @@ def open_questions(b: Briefing) -> HTMLBlock:
     speakers = set(b.statements["speaker"])
     for party in main_parties(b):
         if party not in speakers:
-            items.append((f"What is {html.escape(b.label(party))}'s own position? Others address it, but the coverage "
+            items.append((f"Where does {html.escape(b.label(party))} itself stand? Others address it, but the coverage "
                           "records no statement of its own in this window.", f"silent party: {party}"))
     figures = b.figures
     if not figures.empty:
