@@ -68,12 +68,12 @@ def test_seed_names_the_key_actors_and_acts(extractor):
 def test_devset_covers_every_root_category_and_scores_above_floor(extractor):
     scores = evaluate_devset(EVAL / "devset.yaml", extractor)
     assert {f"{n:02d}" for n in range(1, 21)} <= set(scores) - {"all"}
-    assert scores["all"].f1 >= 0.85  # measured 0.90 on 60 sentences; a drop means a rule broke
+    assert scores["all"].f1 >= 0.85  # measured 0.89 on 75 sentences; a drop means a rule broke
 
 
 def test_heldout_sentences_score_above_floor(extractor):
     """Sentences written after tuning (data/eval/heldout.yaml): the estimate for unseen phrasing."""
-    assert evaluate_devset(EVAL / "heldout.yaml", extractor)["all"].f1 >= 0.6  # measured 0.68 on 36 sentences
+    assert evaluate_devset(EVAL / "heldout.yaml", extractor)["all"].f1 >= 0.6  # measured 0.70 on 36 sentences
 
 
 def test_unknown_names_are_collected(extractor):

@@ -50,7 +50,7 @@ PASSIVE_AUX = {"was", "were", "been", "be", "is", "are", "being", "get", "got"}
 FORCE_ROOTS = {"18", "19", "20"}
 QUANTITY_WORDS = {"thousands", "hundreds", "dozens", "scores", "tens", "millions", "crowds", "groups", "hundred", "thousand"}
 JOINT_ROOTS = {"03", "04", "05", "06", "08"}
-PARTICIPLE_FOLLOWERS = {"in", "on", "at", "by", "during", "last", "near", "after", "since", "over", "from", "for", "when",
+PARTICIPLE_FOLLOWERS = {"of", "as", "with", "in", "on", "at", "by", "during", "last", "near", "after", "since", "over", "from", "for", "when",
                         "while", "earlier", "yesterday", "overnight", "inside", "outside", "along", ",", ".", ";", "—", "-"}
 RECIPROCAL = {"clash", "exchange-fire"}  # "Thai and Cambodian troops exchanged fire": each against the other  # acts co-subjects do together, coded from the first to the others
 DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
@@ -215,8 +215,9 @@ class EventCoder:
             targets = between[1] if between else self._target(doc, groups, trig, start, end, clause, code, exclude=set(sources))
             if passive:
                 targets = [t for t in targets if t not in passive]
-            if not targets:
-                targets = self._inner_targets(mentions, start, end, exclude=set(sources))
+            inner = self._inner_targets(doc, mentions, start, end, exclude=set(sources))
+            if inner and (not targets or end - start > 2):
+                targets = inner  # the object inside the trigger comes before anything after it
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
@@ -225,6 +226,8 @@ class EventCoder:
             if not targets and code[:2] in ("11", "12") and last_speakers and \
                     any(t.lower_ in REMARK_NOUNS for t in doc[end:min(clause[1], end + 4)]):
                 targets = [a for a in last_speakers if a not in sources]  # "condemned the remarks": their speaker
+            if code[:2] == "19" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
+                code = "145"  # crowds clashing with police: a violent protest, not armed combat
             if trig.name == "kill":
                 if any(self.registry_person(t) for t in targets):
                     code = "186"
@@ -374,9 +377,13 @@ class EventCoder:
             or (before.text[:1].isupper() and before.is_alpha and before.i > sent.start)  # "a British couple detained"
 
     @staticmethod
-    def _inner_targets(mentions: list[Found], start: int, end: int, exclude: set[str]) -> list[str]:
-        """A nationality inside a multi-word trigger: "released four Armenian soldiers"."""
-        return list(dict.fromkeys(m.actor for m in mentions if start < m.start < end and m.kind == "adjective" and m.actor not in exclude))
+    def _inner_targets(doc: Doc, mentions: list[Found], start: int, end: int, exclude: set[str]) -> list[str]:
+        """An actor inside a multi-word trigger: "released four Armenian soldiers",
+        "hosted Chinese President Xi Jinping at" (not a possessor: "reiterated
+        Russia's support for" names the speaker's side)."""
+        return list(dict.fromkeys(
+            m.actor for m in mentions if start < m.start < end and m.actor not in exclude
+            and not (m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s"))))
 
     def _that_subject(self, doc: Doc, groups, end: int, sent: Span, exclude: set[str]) -> list[str]:
         """"demanded that the Philippines withdraw": the subject of the that-clause."""
@@ -457,7 +464,7 @@ class EventCoder:
             if any(m.locative for m in group) and code[:2] not in FORCE_ROOTS:
                 continue
             if trig.preps and prev in SUBJECT_BLOCKERS and prev not in trig.preps and prev != "of":
-                if prev not in ("to", "on", "against", "at", "with", "for", "into", "in"):
+                if prev not in ("to", "on", "against", "at", "with", "for", "into", "in", "over", "about"):
                     continue
             if prev == "between" and len(group) >= 2:
                 return self._ids(group)[1:]

@@ -224,6 +224,10 @@ class Registry:
         roles = [t for t in targets if t.kind == "descriptor" and t.role.holds_on(day)]
         if roles:
             return roles[-1].actor, "descriptor"
+        descriptors = [t for t in targets if t.kind == "descriptor"]
+        if descriptors and day is not None and self.actors[descriptors[0].actor].country:
+            # "the Iranian foreign minister" on a date the registry has no holder for: still Iran
+            return self.actors[descriptors[0].actor].country, "descriptor"
         people = [t.actor for t in targets if t.kind == "surname"]
         if people:
             for actor_id in reversed(recent or []):
