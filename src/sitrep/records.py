@@ -84,12 +84,18 @@ def load_table(store: Path, table: str, start: dt.date | None = None, end: dt.da
     return frame
 
 
-def load_actors(store: Path) -> pd.DataFrame:
+def _query(store: Path, sql: str) -> pd.DataFrame:
+    """One read-only query on the store, as a DataFrame."""
     con = connect(store, read_only=True)
     try:
-        return con.execute("SELECT * FROM actors ORDER BY id").df()
+        return con.execute(sql).df()
     finally:
         con.close()
+
+
+def load_actors(store: Path) -> pd.DataFrame:
+    """Every registry actor with its canonical label (``mentioned``: named by a record)."""
+    return _query(store, "SELECT * FROM actors ORDER BY id")
 
 
 def load_meta(store: Path) -> dict[str, str]:
@@ -102,18 +108,10 @@ def load_meta(store: Path) -> dict[str, str]:
 
 def load_files(store: Path) -> pd.DataFrame:
     """The ingested files: path (and line for JSON lines), sha256, article id."""
-    con = connect(store, read_only=True)
-    try:
-        return con.execute("SELECT path, line, file_sha256, article_id, format FROM files ORDER BY path, line").df()
-    finally:
-        con.close()
+    return _query(store, "SELECT path, line, file_sha256, article_id, format FROM files ORDER BY path, line")
 
 
 def publication_dates(store: Path) -> list[dt.date]:
     """Distinct publication dates of every article in the store, in order."""
-    con = connect(store, read_only=True)
-    try:
-        rows = con.execute("SELECT DISTINCT published FROM articles WHERE published IS NOT NULL ORDER BY 1").fetchall()
-    finally:
-        con.close()
-    return [r[0] for r in rows]
+    frame = _query(store, "SELECT DISTINCT published FROM articles WHERE published IS NOT NULL ORDER BY 1")
+    return [d.date() if hasattr(d, "date") else d for d in frame["published"]]
