@@ -68,12 +68,12 @@ def test_seed_names_the_key_actors_and_acts(extractor):
 def test_devset_covers_every_root_category_and_scores_above_floor(extractor):
     scores = evaluate_devset(EVAL / "devset.yaml", extractor)
     assert {f"{n:02d}" for n in range(1, 21)} <= set(scores) - {"all"}
-    assert scores["all"].f1 >= 0.85  # measured 0.89 on 75 sentences; a drop means a rule broke
+    assert scores["all"].f1 >= 0.85  # measured 0.87 on 89 sentences; a drop means a rule broke
 
 
 def test_heldout_sentences_score_above_floor(extractor):
     """Sentences written after tuning (data/eval/heldout.yaml): the estimate for unseen phrasing."""
-    assert evaluate_devset(EVAL / "heldout.yaml", extractor)["all"].f1 >= 0.6  # measured 0.70 on 36 sentences
+    assert evaluate_devset(EVAL / "heldout.yaml", extractor)["all"].f1 >= 0.6  # measured 0.72 on 36 sentences
 
 
 def test_unknown_names_are_collected(extractor):
@@ -160,6 +160,11 @@ def test_own_sample_articles_score_above_floor():
     ("Police in Georgia arrested dozens of opposition supporters in Tbilisi.", {("GEO", "173", None)}, set()),
     ("Gunmen abducted two Italian aid workers in Mali.", {("UNIDENTIFIED", "181", "ITA")}, set()),
     ("Thousands of demonstrators marched against the government in Lima.", {("CIVILIANS", "141", "PER")}, set()),
+    # posture, supplies, interceptions, boycotts (other countries than the dev set's)
+    ("Russian warships held live-fire drills near Estonia.", {("RUS", "150", "EST")}, set()),
+    ("Algeria cut gas supplies to Spain.", {("DZA", "163", "ESP")}, set()),
+    ("Poland's army said it shot down two Belarusian drones.", {("POL", "190", "BLR")}, set()),
+    ("Moldova's opposition boycotted the referendum.", {("MDA", "143", None)}, set()),
 ])
 def test_general_phrasing_rules(extractor, text, events, statements):
     out = extractor.extract(text, dt.date(2025, 3, 5))

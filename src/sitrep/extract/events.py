@@ -52,7 +52,7 @@ QUANTITY_WORDS = {"thousands", "hundreds", "dozens", "scores", "tens", "millions
 JOINT_ROOTS = {"03", "04", "05", "06", "08"}
 PARTICIPLE_FOLLOWERS = {"of", "as", "with", "in", "on", "at", "by", "during", "last", "near", "after", "since", "over", "from", "for", "when",
                         "while", "earlier", "yesterday", "overnight", "inside", "outside", "along", ",", ".", ";", "—", "-"}
-RECIPROCAL = {"clash", "exchange-fire"}  # "Thai and Cambodian troops exchanged fire": each against the other  # acts co-subjects do together, coded from the first to the others
+RECIPROCAL = {"clash", "exchange-fire", "suspend-treaty", "agree-exchange"}  # "Thai and Cambodian troops exchanged fire": each against the other  # acts co-subjects do together, coded from the first to the others
 DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
 REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
@@ -204,7 +204,7 @@ class EventCoder:
                 sources = between[0]
             elif nominal:
                 sources = self._nominal_source(doc, groups, start, end, clause)
-                if not sources and code[:2] in FORCE_ROOTS and self._done_with(doc, start, clause):
+                if not sources and code[:2] in FORCE_ROOTS | {"17"} and self._done_with(doc, start, clause):
                     sources = self._subject(doc, groups, start, clause)  # "X responded with air strikes on Y"
             if not sources and (not nominal or code[:2] == "04"):
                 sources = self._subject(doc, groups, start, clause)
@@ -400,8 +400,8 @@ class EventCoder:
         k = start - 1
         while k >= clause[0] and start - k <= 4:
             word = doc[k].lower_
-            if word in DOING_WORDS:
-                return True
+            if word in DOING_WORDS or (word == "for" and k > clause[0] and doc[k - 1].lower_ in ("blamed", "responsible")):
+                return True  # "... were blamed for a cyberattack on ..."
             if not doc[k].is_alpha or word in SUBJECT_BLOCKERS - {"with"} or doc[k].text[:1].isupper():
                 return False
             k -= 1
@@ -461,13 +461,15 @@ class EventCoder:
             prev2 = doc[first.start - 2].lower_ if first.start >= 2 else ""
             if prev == "by" or (prev == "to" and prev2 in ("according", "attributed")):
                 continue
-            if any(m.locative for m in group) and code[:2] not in FORCE_ROOTS:
+            if any(m.locative for m in group) and code[:2] not in FORCE_ROOTS and prev not in trig.preps:
                 continue
             if trig.preps and prev in SUBJECT_BLOCKERS and prev not in trig.preps and prev != "of":
                 if prev not in ("to", "on", "against", "at", "with", "for", "into", "in", "over", "about"):
                     continue
             if prev == "between" and len(group) >= 2:
-                return self._ids(group)[1:]
+                if code[:2] in ("03", "04", "05", "06", "19"):
+                    return self._ids(group)[1:]  # "talks between A and B"
+                continue  # "welcomed the agreement between A and B": the parties are not the addressee
             ids = [a for a in self._ids(group) if a not in exclude]
             if ids:
                 return ids + self._coordinated(doc, groups, group, limit, exclude | set(ids))
