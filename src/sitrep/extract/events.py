@@ -467,7 +467,7 @@ class EventCoder:
                 if prev not in ("to", "on", "against", "at", "with", "for", "into", "in", "over", "about"):
                     continue
             if prev == "between" and len(group) >= 2:
-                if code[:2] in ("03", "04", "05", "06", "19"):
+                if code[:2] in ("04", "19"):
                     return self._ids(group)[1:]  # "talks between A and B"
                 continue  # "welcomed the agreement between A and B": the parties are not the addressee
             ids = [a for a in self._ids(group) if a not in exclude]
