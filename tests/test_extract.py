@@ -165,6 +165,10 @@ def test_own_sample_articles_score_above_floor():
     ("Algeria cut gas supplies to Spain.", {("DZA", "163", "ESP")}, set()),
     ("Poland's army said it shot down two Belarusian drones.", {("POL", "190", "BLR")}, set()),
     ("Moldova's opposition boycotted the referendum.", {("MDA", "143", None)}, set()),
+    # "both sides" are the two states acting on each other, not the mediators named since
+    ("Armenia and Azerbaijan agreed to a ceasefire on Monday.\nThe talks were mediated by Russia and France.\n"
+     "Both sides will meet again in Geneva next week.",
+     {("ARM", "0871", "AZE"), ("RUS", "045", None), ("FRA", "045", None), ("ARM", "040", "AZE")}, set()),
 ])
 def test_general_phrasing_rules(extractor, text, events, statements):
     out = extractor.extract(text, dt.date(2025, 3, 5))

@@ -34,7 +34,8 @@ UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}
 SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "authorities", "government", "regime",
                 "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership"}
 BODY_NOUNS = {"group", "militia", "movement", "organisation", "organization", "alliance", "bloc", "council"}
-PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"), ("both", "states")}
+PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"),
+                 ("both", "states"), ("both", "sides"), ("the", "two"), ("two", "neighbours"), ("two", "neighbors")}
 CANDIDATE_STOP = {
     "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "While", "After", "Before", "During", "Among",
     "According", "It", "Its", "This", "That", "These", "Those", "He", "She", "They", "We", "I", "There", "Hours", "Local",

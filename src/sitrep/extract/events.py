@@ -221,7 +221,8 @@ class EventCoder:
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
-            if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) and not nominal:
+            if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) and not nominal \
+                    and not passive:
                 sources, targets = sources[:1], sources[1:]  # "Serbia and Kosovo signed an agreement"
             if not targets and code[:2] in ("11", "12") and last_speakers and \
                     any(t.lower_ in REMARK_NOUNS for t in doc[end:min(clause[1], end + 4)]):

@@ -146,7 +146,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("013", "express|voice ~2 =hope|=optimism|=confidence", target="none", name="express-hope"),
     T("011", "decline ~1 =to =comment", target="none", name="decline-comment"),
     T("015", "claim|acknowledge|admit ~1 =responsibility", target="after", name="claim-responsibility"),
-    T("016", "deny ~2 =responsibility|=involvement|=role|=accusations|=allegations|=claims|=charges|=reports",
+    T("016", "deny ~2 =responsibility|=involvement|=role|=accusations|=allegations|=claims|=charges|=reports|=accusation|=allegation|=claim|=charge|=report",
       target="after", name="deny-responsibility"),
     T("017", "declare|announce|observe ~3 =mourning", target="none", name="declare-mourning"),
     T("017", "=minute|=minutes =of =silence", target="none", name="minute-silence"),

@@ -133,14 +133,27 @@ class Extractor:
             people = [m.actor for m in mentions if self.registry.actors[m.actor].type == "person"]
             recent_people.extend(people)
             previous_people = list(dict.fromkeys(people))
-            for group in groups:
-                ids = list(dict.fromkeys(m.actor for m in group if m.kind != "anaphor"))
-                if len(ids) == 2 and all(self.registry.actors[i].type == "state" for i in ids):
-                    last_pair = ids
+            last_pair = _pair_of(self.registry, coded) or last_pair
         out.events = _dedupe_events(events, self.registry)
         out.statements = _dedupe_statements(statements)
         out.unknown_actors = dict(sorted(unknown.items()))
         return out
+
+
+def _pair_of(registry: Registry, coded) -> list[str] | None:
+    """The two states a sentence's acts are between ("both countries" later refers to
+    them): the first source and target that are both states (states acting together,
+    "A and B agreed", are coded A -> B, so they count too)."""
+    def state(a: str) -> bool:
+        return registry.actors[a].type == "state" if a in registry.actors else False
+
+    for c in coded:
+        if c.embedded:
+            continue
+        pairs = [[s, t] for s in c.sources for t in c.targets if s != t and state(s) and state(t)]
+        if pairs:
+            return pairs[0]
+    return None
 
 
 def _country(registry: Registry, actor_id: str | None) -> str | None:
