@@ -169,6 +169,33 @@ def test_own_sample_articles_score_above_floor():
     ("Armenia and Azerbaijan agreed to a ceasefire on Monday.\nThe talks were mediated by Russia and France.\n"
      "Both sides will meet again in Geneva next week.",
      {("ARM", "0871", "AZE"), ("RUS", "045", None), ("FRA", "045", None), ("ARM", "040", "AZE")}, set()),
+    # what an appeal, demand, refusal or threat asks for did not happen (yet)
+    ("Kenya called on Ethiopia to release the detained journalists.", {("KEN", "0253", "ETH")}, set()),
+    ("Peru demanded the immediate return of its deported nationals.", {("PER", "100", None)}, set()),
+    ("Chad refused to withdraw its troops from the border area.", {("TCD", "120", None)}, set()),
+    ("Colombia urged Ecuador to restore diplomatic relations.", {("COL", "020", "ECU")}, set()),
+    # a negated act of cooperation is a rejection; a negated attack is no event
+    ("Serbia said it would not recognise Kosovo's independence.", {("SRB", "120", "XKX")}, set()),
+    ("Mali's junta has not yet agreed to meet ECOWAS envoys.", {("MLI", "125", None)}, set()),
+    ("Jordan did not attack Syrian positions, the army said.", set(), set()),
+    ("Ecuador will never negotiate with the gangs, the president said.", {("ECU", "125", None)}, set()),
+    # "received a call from": the caller acts
+    ("Nepal's prime minister received a phone call from Indian Prime Minister Narendra Modi.",
+     {("IND.MODI", "041", "NPL")}, set()),
+    # fighting between two sides is coded both ways
+    ("Armenian and Azerbaijani forces exchanged fire near the border overnight.", {("ARM", "193", "AZE"), ("AZE", "193", "ARM")}, set()),
+    # the subject of a clause after a subordinator
+    ("Morocco recalled its ambassador after Algeria backed the Polisario Front.", {("MAR", "166", None), ("DZA", "051", None)},
+     {("DZA", "support")}),
+    # nationals in the plural are the state's people, not its government
+    ("Hundreds of Kenyans marched in Nairobi against the finance bill.", {("KEN.CROWDS", "141", None)}, set()),
+    # general shipments of aid, executions, border closures, repelled attacks, denials
+    ("Turkey shipped 500 tonnes of flour and tents to Syria as humanitarian relief.", {("TUR", "073", "SYR")}, set()),
+    ("Iran executed two men convicted of spying for Israel.", {("IRN", "180", None)}, set()),
+    ("Poland closed its border with Belarus.", {("POL", "163", "BLR")}, set()),
+    ("Malian soldiers repelled an attack on a base near Timbuktu.", {("MLI", "190", None)}, set()),
+    ("Eritrea denied sending troops into Ethiopia's Tigray region.", {("ERI", "016", None)}, set()),
+    ("Uganda summoned the Rwandan high commissioner over the border incident.", {("UGA", "111", "RWA")}, {("UGA", "condemn")}),
 ])
 def test_general_phrasing_rules(extractor, text, events, statements):
     out = extractor.extract(text, dt.date(2025, 3, 5))

@@ -52,7 +52,17 @@ QUANTITY_WORDS = {"thousands", "hundreds", "dozens", "scores", "tens", "millions
 JOINT_ROOTS = {"03", "04", "05", "06", "08"}
 PARTICIPLE_FOLLOWERS = {"of", "as", "with", "in", "on", "at", "by", "during", "last", "near", "after", "since", "over", "from", "for", "when",
                         "while", "earlier", "yesterday", "overnight", "inside", "outside", "along", ",", ".", ";", "—", "-"}
-RECIPROCAL = {"clash", "exchange-fire", "suspend-treaty", "agree-exchange"}  # "Thai and Cambodian troops exchanged fire": each against the other  # acts co-subjects do together, coded from the first to the others
+RECIPROCAL = {"clash", "exchange-fire", "suspend-treaty", "agree-exchange"}  # acts co-subjects do together, coded from the first to the others
+MUTUAL = {"clash", "exchange-fire"}  # "Thai and Cambodian troops exchanged fire": each side against the other, both coded
+NEGATORS = {"not", "n't", "never", "no"}
+NEGATION_GAP = {"yet", "ever", "formally", "officially", "also", "so", "far", "still", "be", "been", "have", "has", "had",
+                "will", "would", "did", "does", "do", "could", "can", "immediately", "publicly", "even", "to", "agree",
+                "agreed", "want", "wanted", "plan", "planned", "intend", "intended", "decide", "decided", "try", "tried"}
+# a cooperative act that is negated ("would not recognise", "has not yet agreed") is a rejection of it
+NEGATED_COOPERATION = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
+CONTENT_ROOTS = {"02", "10", "12", "13"}  # appeals, demands, rejections, threats: what follows "to"/"that" is their content
+CONTENT_BREAKS = {";", ",", "but", "while", "whereas", "although", "though", "—", "–", "and", "or", "after", "before"}
+RECEIVING_VERBS = inflect("receive") | inflect("get") | {"got", "gotten", "took", "taken"}
 DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
 REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
@@ -82,6 +92,8 @@ class Coded:
     inferred_source: bool = False
     embedded: bool = False
     nominal: bool = False
+    mutual: bool = False  # each target also acted against each source ("exchanged fire")
+    negated: bool = False  # "did not attack": not an event
 
 
 def _slot(word: str) -> dict:
@@ -250,8 +262,17 @@ class EventCoder:
                 topic = {t.lower_ for t in doc[start:min(clause[1], end + trig.window)]}
                 if topic & FORCE_NOUNS:  # "described the bombings as aggression": aimed at the attackers
                     targets = [a for a in frame.attackers if a not in sources]
-            item = Coded(code, sources, targets, start, end, trig.name, 0.0, inferred)
+            if code[:2] == "04" and sources and targets and self._received_from(doc, start, end, clause):
+                sources, targets = targets, sources  # "X received a phone call from Y": Y called X
+            negated = self._negated(doc, start, sent)
+            rule = trig.name
+            if negated and code[:2] in NEGATED_COOPERATION:
+                code, rule, negated = NEGATED_COOPERATION[code[:2]], f"not-{trig.name}", False
+            item = Coded(code, sources, targets, start, end, rule, 0.0, inferred)
             item.nominal = nominal
+            item.negated = negated
+            item.embedded = negated
+            item.mutual = trig.name in MUTUAL and code[:2] == "19" and bool(sources) and bool(targets)
             if nominal and code[:2] in FORCE_ROOTS and inferred and (
                     (start > 0 and doc[start - 1].lower_ in ("the", "these", "those", "this", "further", "its", "their"))
                     or not explicit_targets):
@@ -260,7 +281,11 @@ class EventCoder:
             if sources and code[:2] in VERBAL_ROOTS:
                 last_source = sources
         self._resolve_embedding(coded, triggers, frame)
+        self._mark_content(doc, coded, {m.start for m in mentions})
         for c in coded:
+            if c.negated:
+                c.confidence = self._confidence(c)
+                continue
             if c.code[:2] in FORCE_ROOTS and not c.inferred_source and c.sources:
                 frame.attackers = list(dict.fromkeys(c.sources))
             if c.code[:2] in FORCE_ROOTS and c.targets and not c.embedded:
@@ -329,6 +354,8 @@ class EventCoder:
             comma = next((t.i for t in doc[clause[0]:min(start, clause[0] + 10)] if t.text == ","), None)
             if comma is not None:
                 intro_end = comma + 1
+            elif first_word in SUBORDINATORS:
+                intro_end = clause[0] + 1  # "... after France backed ...": the clause's own subject follows
         for group in groups:
             first = group[0]
             if first.start < intro_end or first.start >= start or first.start >= clause[1]:
@@ -497,6 +524,53 @@ class EventCoder:
                 if lead in ([], ["on"], ["upon"]) and after == "to":
                     return self._ids(group)
         return []
+
+    @staticmethod
+    def _negated(doc: Doc, start: int, sent: Span) -> bool:
+        """Is the trigger negated: "would not recognise", "has not yet agreed to meet",
+        "did n't attend", "no talks"? ("urged X not to attack": the content of an
+        appeal, not a negated act.)"""
+        k = start - 1
+        while k >= sent.start and start - k <= 4:
+            word = doc[k].lower_
+            if word in NEGATORS:
+                return not (k + 2 == start and doc[k + 1].lower_ == "to")
+            if word not in NEGATION_GAP and not (word.endswith("ly") and doc[k].is_alpha):
+                return False
+            k -= 1
+        return False
+
+    @staticmethod
+    def _received_from(doc: Doc, start: int, end: int, clause) -> bool:
+        """"received a phone call from", "got a visit from": the one named after
+        "from" is the one who acted."""
+        before = [t.lower_ for t in doc[max(clause[0], start - 4):start]]
+        after = [t.lower_ for t in doc[end:min(clause[1], end + 2)]]
+        return "from" in after and any(w in RECEIVING_VERBS for w in before)
+
+    @staticmethod
+    def _mark_content(doc: Doc, coded: list[Coded], mention_starts: set[int]) -> None:
+        """Acts named as the content of an appeal, demand, refusal or threat did not
+        happen: "called on Hamas to release the hostages", "demanded the immediate
+        release of", "refused to recognise". (Force acts after "to" are never
+        triggers; nominal attacks are handled by the embedding of verbal acts.)"""
+        for i, outer in enumerate(coded):
+            if outer.code[:2] not in CONTENT_ROOTS or outer.negated:
+                continue
+            for inner in coded[i + 1:]:
+                if inner.embedded or inner.code[:2] in FORCE_ROOTS:
+                    continue
+                gap = doc[outer.end:inner.start]
+                if len(gap) > 12:
+                    break
+                words = [t.lower_ for t in gap]
+                if any(w in CONTENT_BREAKS and not (w == "and" and t.i + 1 in mention_starts) for w, t in zip(words, gap)):
+                    break
+                complement = "to" in words or "that" in words or doc[outer.end - 1].lower_ in ("to", "that")
+                object_noun = 0 < len(words) <= 3 and words[0] in DETERMINERS and all(t.is_alpha and t.text.islower() for t in gap)
+                if complement or object_noun:
+                    inner.embedded = True
+                break
 
     def _resolve_embedding(self, coded: list[Coded], triggers, frame: Frame) -> None:
         """A verbal act about a reported attack targets the attackers; the attack is

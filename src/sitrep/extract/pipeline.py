@@ -100,18 +100,20 @@ class Extractor:
                 start = offset + doc[c.start].idx
                 end = offset + doc[c.end - 1].idx + len(doc[c.end - 1].text)
                 attributed = ",".join(reported) or None
-                for source in c.sources:
-                    for target in (c.targets or [None]):
-                        if target == source:
-                            continue
-                        events.append((Event(source, target, entry.code, entry.name, entry.goldstein, entry.quad_class,
-                                             sentence.index, sentence.text, c.confidence, c.rule, start, end, attributed,
-                                             event_date, date_basis), headline))
-                        stance = stance_of(entry.code, c.rule)
-                        if stance and not headline:
-                            stance_spans.add((source, target, stance))
-                            statements.append(Statement(source, target, stance, sentence.index, sentence.text,
-                                                        c.confidence, c.rule, start, end, attributed))
+                pairs = [(source, target) for source in c.sources for target in (c.targets or [None])]
+                if c.mutual:  # "A and B exchanged fire": B fired on A as well
+                    pairs += [(target, source) for source in c.sources for target in c.targets]
+                for source, target in pairs:
+                    if target == source:
+                        continue
+                    events.append((Event(source, target, entry.code, entry.name, entry.goldstein, entry.quad_class,
+                                         sentence.index, sentence.text, c.confidence, c.rule, start, end, attributed,
+                                         event_date, date_basis), headline))
+                    stance = stance_of(entry.code, c.rule)
+                    if stance and not headline:
+                        stance_spans.add((source, target, stance))
+                        statements.append(Statement(source, target, stance, sentence.index, sentence.text,
+                                                    c.confidence, c.rule, start, end, attributed))
             for subjects, tok_i in justify_statements(doc, span, mentions, groups, self.coder, speaker):
                 for who in subjects:
                     attacked = [_country(self.registry, t) for t in frame.attacked]

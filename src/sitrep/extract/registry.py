@@ -129,8 +129,10 @@ class Registry:
                 raise RegistryError(f"{where}: {iso3} is not an ISO 3166 alpha-3 code")
             names = _unique([name, *aliases, *official])
             actors[iso3] = Actor(iso3, name, "state", iso3, aliases=names, adjectives=list(adjectives), capital=capital, source=where)
-        for iso3 in list(actors):  # a state's unnamed crowds ("protesters in Belgrade"), set by the extractor
-            actors[f"{iso3}.{CROWDS}"] = Actor(f"{iso3}.{CROWDS}", "protesters and crowds", "group", iso3, source=actors[iso3].source)
+        plurals = _people_plurals(actors)
+        for iso3 in list(actors):  # a state's people and crowds ("protesters in Belgrade", "Israelis rallied")
+            actors[f"{iso3}.{CROWDS}"] = Actor(f"{iso3}.{CROWDS}", "people and crowds", "group", iso3,
+                                               aliases=plurals.get(iso3, []), source=actors[iso3].source)
         doc = _load_yaml(actors_file)
         shown = display_path(actors_file)
         if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
@@ -290,6 +292,24 @@ def _row_line(path: Path, index: int, key: str) -> int:
             if count == index:
                 return number
     return 1
+
+
+def _people_plurals(states: dict[str, "Actor"]) -> dict[str, list[str]]:
+    """The plural nouns for a state's people, made from its adjectives ("Israeli" ->
+    "Israelis", "Serbian" -> "Serbians"); adjectives that do not take an -s ("Chinese",
+    "British", "Dutch"), plurals two states would share and plurals that name a state
+    ("Philippines") are left out."""
+    made: dict[str, list[str]] = {}
+    for iso3, state in states.items():
+        for adj in state.adjectives:
+            if adj.isalpha() and len(adj) > 3 and not adj.isupper() and not adj.endswith(("ese", "sh", "ch", "ss", "x", "z", "s")):
+                made.setdefault(adj + "s", []).append(iso3)
+    names = {a for state in states.values() for a in (*state.aliases, *state.adjectives, state.capital or "")}
+    out: dict[str, list[str]] = {}
+    for plural, owners in made.items():
+        if len(set(owners)) == 1 and plural not in names:  # "Philippines" is the state
+            out.setdefault(owners[0], []).append(plural)
+    return out
 
 
 def _unique(items) -> list[str]:
