@@ -196,6 +196,17 @@ def test_own_sample_articles_score_above_floor():
     ("Malian soldiers repelled an attack on a base near Timbuktu.", {("MLI", "190", None)}, set()),
     ("Eritrea denied sending troops into Ethiopia's Tigray region.", {("ERI", "016", None)}, set()),
     ("Uganda summoned the Rwandan high commissioner over the border incident.", {("UGA", "111", "RWA")}, {("UGA", "condemn")}),
+    # a person killed in strikes: an assassination; the state attacked stays the target of later strikes
+    ("Israel struck Beirut's southern suburbs on Friday.\nHezbollah said Hassan Nasrallah had been killed in the strikes.\n"
+     "Further strikes hit targets near Tyre on Saturday.",
+     {("ISR", "190", "LBN"), ("ISR", "186", "HEZBOLLAH.NASRALLAH")}, set()),
+    # "vowed a strong response", prisoner swaps between two states, a mediator named after "by"
+    ("Pakistan's army chief vowed a strong response to any Indian aggression.", {("PAK.MUNIR", "138", "IND")}, {("PAK.MUNIR", "warn")}),
+    ("Armenia and Azerbaijan swapped 32 prisoners in a deal brokered by the United States.",
+     {("ARM", "0841", "AZE"), ("USA", "045", "ARM"), ("USA", "045", "AZE")}, set()),
+    # leaders of any state, by bare surname, and unnamed killers
+    ("Ruto met Ugandan President Yoweri Museveni in Kampala on Monday.", {("KEN.RUTO", "040", "UGA.MUSEVENI")}, set()),
+    ("Gunmen killed 12 worshippers at a mosque in Burkina Faso.", {("UNIDENTIFIED", "180", "BFA")}, set()),
 ])
 def test_general_phrasing_rules(extractor, text, events, statements):
     out = extractor.extract(text, dt.date(2025, 3, 5))

@@ -52,7 +52,7 @@ QUANTITY_WORDS = {"thousands", "hundreds", "dozens", "scores", "tens", "millions
 JOINT_ROOTS = {"03", "04", "05", "06", "08"}
 PARTICIPLE_FOLLOWERS = {"of", "as", "with", "in", "on", "at", "by", "during", "last", "near", "after", "since", "over", "from", "for", "when",
                         "while", "earlier", "yesterday", "overnight", "inside", "outside", "along", ",", ".", ";", "—", "-"}
-RECIPROCAL = {"clash", "exchange-fire", "suspend-treaty", "agree-exchange"}  # acts co-subjects do together, coded from the first to the others
+RECIPROCAL = {"clash", "exchange-fire", "suspend-treaty", "agree-exchange", "swap-prisoners", "disengage", "resume-exchanges"}  # acts co-subjects do together, coded from the first to the others
 MUTUAL = {"clash", "exchange-fire"}  # "Thai and Cambodian troops exchanged fire": each side against the other, both coded
 NEGATORS = {"not", "n't", "never", "no"}
 NEGATION_GAP = {"yet", "ever", "formally", "officially", "also", "so", "far", "still", "be", "been", "have", "has", "had",
@@ -67,6 +67,7 @@ DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
 REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
                 "accusations", "accusation", "claims", "claim", "speech", "rhetoric", "warning", "warnings"}
+UNNAMED_ATTACKERS = {"UNIDENTIFIED"}
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 
 
@@ -161,7 +162,8 @@ class EventCoder:
             trig = self.rules[key]
             if trig.code[:2] == "14" and start > sent.start and doc[start - 1].lower_ in ("to", "in"):
                 continue  # "summoned the envoy to protest", "recalled its ambassador in protest": a purpose, not a protest
-            if not trig.nominal and start - 1 not in covered and self._reduced_relative(doc, start, sent):
+            if not trig.nominal and start - 1 not in covered and self._reduced_relative(doc, start, sent) \
+                    and not self._agent_follows(doc, end, sent, covered):
                 continue  # "a British couple detained in Afghanistan": a participle describing a noun
             if trig.code[:2] in FORCE_ROOTS and start > sent.start and doc[start - 1].lower_ == "to" \
                     and (start < 2 or doc[start - 2].lower_ not in ("according", "due", "attributed", "response", "up")):
@@ -241,9 +243,6 @@ class EventCoder:
                 targets = [a for a in last_speakers if a not in sources]  # "condemned the remarks": their speaker
             if code[:2] == "19" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
                 code = "145"  # crowds clashing with police: a violent protest, not armed combat
-            if trig.name == "kill":
-                if any(self.registry_person(t) for t in targets):
-                    code = "186"
             if passive:
                 before = self._subject(doc, groups, start, clause, allow_locative=True)
                 if before and not set(before) & set(sources):
@@ -253,6 +252,11 @@ class EventCoder:
                 before = self._subject(doc, groups, start, clause, allow_locative=True)
                 if before:
                     targets, sources = before, []
+            if trig.name == "kill":  # after the passive: "X had been killed" makes X the target
+                if any(self.registry_person(t) for t in targets):
+                    code = "186"
+                elif sources and all(a in UNNAMED_ATTACKERS for a in sources):
+                    code = "180"  # "gunmen killed 20 villagers": violence outside armed combat
             if not sources and code[:2] in FORCE_ROOTS and frame.attackers:
                 sources, inferred = [a for a in frame.attackers if a not in targets], True
             explicit_targets = bool(targets)
@@ -288,7 +292,8 @@ class EventCoder:
                 continue
             if c.code[:2] in FORCE_ROOTS and not c.inferred_source and c.sources:
                 frame.attackers = list(dict.fromkeys(c.sources))
-            if c.code[:2] in FORCE_ROOTS and c.targets and not c.embedded:
+            if c.code[:2] in FORCE_ROOTS and c.targets and not c.embedded \
+                    and not all(self.registry_person(t) for t in c.targets):  # a person killed: the attacked side stays
                 frame.attacked = [t for t in dict.fromkeys(c.targets)]
             c.confidence = self._confidence(c)
         return coded
@@ -387,6 +392,14 @@ class EventCoder:
         return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
 
     @staticmethod
+    def _agent_follows(doc: Doc, end: int, sent: Span, covered: set[int]) -> bool:
+        """"a deal brokered by Qatar": a participle with a named agent reports an act."""
+        k = end + 1
+        while k < sent.end and doc[k].lower_ in DETERMINERS:
+            k += 1
+        return end < sent.end and doc[end].lower_ == "by" and k in covered
+
+    @staticmethod
     def _reduced_relative(doc: Doc, start: int, sent: Span) -> bool:
         """A past participle right after a common noun that follows an article or a
         number, and followed by a preposition or the end: "a couple detained in",
@@ -483,12 +496,16 @@ class EventCoder:
             first = group[0]
             if first.start < end or first.start >= clause[1]:
                 continue
-            if first.start >= limit and not all(t.lower_ in TITLE_WORDS or t.lower_ in DETERMINERS for t in doc[end:first.start]):
-                continue  # beyond reach, unless only titles stand between ("met his Egyptian counterpart X")
+            if first.start >= limit and not all(t.lower_ in TITLE_WORDS or t.lower_ in DETERMINERS or (t.is_alpha and t.text[:1].isupper())
+                                                for t in doc[end:first.start]):
+                continue  # beyond reach, unless only titles stand between ("met his Egyptian counterpart X", "met Polish President X")
             prev = doc[first.start - 1].lower_
             prev2 = doc[first.start - 2].lower_ if first.start >= 2 else ""
-            if prev == "by" or (prev == "to" and prev2 in ("according", "attributed")):
-                continue
+            k = first.start - 1
+            while k > end and doc[k].lower_ in DETERMINERS:
+                k -= 1
+            if doc[k].lower_ == "by" or (prev == "to" and prev2 in ("according", "attributed")):
+                continue  # "by (the) X" is an agent, not a target
             if any(m.locative for m in group) and code[:2] not in FORCE_ROOTS and prev not in trig.preps:
                 continue
             if trig.preps and prev in SUBJECT_BLOCKERS and prev not in trig.preps and prev != "of":

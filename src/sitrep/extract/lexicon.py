@@ -34,7 +34,8 @@ IRREGULAR = {
 }
 DOUBLE_FINAL = {"ban", "plan", "stop", "drop", "ship", "rob", "admit", "commit", "submit", "permit", "bar", "jam", "scrap",
                 "slam", "grip", "nab", "regret", "equip", "occur", "refer", "prefer", "confer", "rebut", "trim", "plot", "step",
-                "expel", "repel", "propel", "compel", "kidnap", "slap", "patrol", "control", "annul", "dispel", "spur", "stab"}
+                "expel", "repel", "propel", "compel", "kidnap", "slap", "patrol", "control", "annul", "dispel", "spur", "stab",
+                "swap", "chop", "grab", "trap", "tap", "strip", "drip", "nip", "clip", "rebel", "format"}
 # British spelling doubles a final l where American does not; news uses both
 BOTH_SPELLINGS = {"label", "travel", "cancel", "signal", "model", "fuel", "level", "channel", "total"}
 
@@ -74,7 +75,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "mediation": ("mediate", "mediation", "mediator", "mediating"),
     "aid": ("aid", "assistance", "supplies", "humanitarian", "relief", "food", "medicine", "medical"),
     "release": ("release", "freeing", "free", "hostages", "prisoners", "detainees"),
-    "aid_any": ("aid", "assistance", "supplies", "humanitarian", "relief", "food", "medicine", "medical", "weapons", "arms",
+    "aid_any": ("aid", "assistance", "donation", "donations", "supplies", "humanitarian", "relief", "food", "medicine", "medical", "weapons", "arms",
                 "ammunition", "munitions", "loan", "loans", "funding", "economic", "financial", "rice", "wheat", "grain",
                 "vaccines", "tents", "fuel", "equipment"),
     "humanitarian": ("humanitarian", "relief", "food", "medicine", "medicines", "medical", "rice", "wheat", "grain", "tents",
@@ -179,6 +180,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("030", "pledge|vow|promise ~2 =to =support|=help|=cooperate|=defend|=stand", name="pledge-support"),
     T("030", "agree ~1 =to =coordinate|=cooperate|=work|=stay|=maintain|=strengthen", preps=["with"], name="agree-to-cooperate"),
     T("030", "pledge ~1 =allegiance", preps=["to"], name="pledge-allegiance"),
+    T("0841", "swap|exchange|trade ~4 =prisoners|=captives|=detainees|=hostages|=bodies|=pows", name="swap-prisoners"),
     T("0841", "agree|approve ~3 =prisoner|=hostage ~1 =exchange|=swap|=release", name="agree-exchange"),
     T("030", "pledge|vow|promise|agree|seek ~4 =cooperation|=ties|=partnership|=coordination", preps=["with"],
       name="pledge-cooperation"),
@@ -193,7 +195,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("042", "visit", near=3, name="visit-place"),
     T("043", "host|receive|welcome ~4 =in|=at", name="host"),
     T("040", "meet", preps=["with"], near=2, name="meet"),
-    T("040", "hold|begin|open ~2 =talks|=consultations|=discussions", preps=["with"], name="hold-talks"),
+    T("040", "hold|begin|open ~4 =talks|=consultations|=discussions", preps=["with"], name="hold-talks"),
     T("046", "resume|restart|reopen|relaunch ~3 =talks|=negotiations|=dialogue", preps=["with"], name="resume-talks"),
     T("040", "=talks|=meeting|=consultations =with|=between", preps=["with", "between"], nominal=True, name="talks-noun"),
     T("045", "mediate|broker", name="mediate"),
@@ -212,11 +214,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("062", "=joint =military|=naval =exercises|=drills|=patrols", preps=["with"], nominal=True, name="joint-exercises"),
     T("064", "share ~2 =intelligence|=information", preps=["with"], name="share-intelligence"),
     T("061", "sign|boost|expand ~3 =trade|=economic =cooperation|=deal|=ties", preps=["with"], name="economic-cooperation"),
+    T("061", "resume|restore|reopen|launch ~3 =flights|=trade|=exports|=imports|=shipments|=deliveries|=crossings",
+      preps=["with", "to", "between"], name="resume-exchanges"),
     # 07 aid
     T("073", "send|deliver|provide|airlift|dispatch|ship ~4 =humanitarian|=relief|=food|=medical|=medicine", preps=["to"], name="humanitarian-aid"),
     T("072", "send|deliver|provide|supply|ship ~4 =weapons|=arms|=munitions|=ammunition|=military", preps=["to"], name="military-aid"),
     T("071", "provide|grant|pledge|give ~4 =loan|=loans|=economic|=financial", preps=["to"], name="economic-aid"),
-    T("070", "announce|approve|unveil|pledge ~4 =aid|=assistance|=package", preps=["for", "to"],
+    T("070", "announce|approve|unveil|pledge|make ~4 =aid|=assistance|=package|=donation|=donations|=contribution", preps=["for", "to"],
       refine=(("military_aid", "072"), ("humanitarian", "073")), name="announce-aid"),
     T("070", "send|deliver|provide ~3 =aid|=assistance", preps=["to"], name="aid"),
     T("070", "send|deliver|provide|supply|ship|airlift|donate|dispatch", requires="aid_any", window=10, preps=["to", "for"],
@@ -228,6 +232,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("0871", "agree|accept|declare|announce ~3 =to =a =ceasefire|=truce", name="accept-ceasefire"),
     T("0871", "agree|accept|declare|announce ~2 @ceasefire", requires="ceasefire", name="declare-truce"),
     T("0874", "withdraw|pull ~3 =troops|=forces|=out", preps=["from"], name="withdraw-forces"),
+    T("0874", "disengage", target="none", name="disengage"),
     T("081", "ease|lift|relax ~3 =restrictions|=curfew", name="ease-restrictions"),
     T("085", "ease|lift ~3 =sanctions|=embargo|=blockade", preps=["on", "against"], name="lift-sanctions"),
     T("086", "allow ~3 =inspectors|=observers|=monitors|=access", name="allow-involvement"),
@@ -251,6 +256,7 @@ TRIGGERS: tuple[Trigger, ...] = (
       embedding=True, name="call-crime"),
     T("114", "lodge|file|submit ~3 =complaint|=protest", preps=["with", "against"], name="complain"),
     T("115", "sue|=lawsuit", preps=["against"], name="lawsuit"),
+    T("115", "issue|seek|request ~3 =arrest =warrant|=warrants", preps=["for", "against"], name="arrest-warrant"),
     T("110", "=disapproval|=displeasure", nominal=True, name="disapproval"),
     # 12 reject
     T("120", "reject|dismiss|rebuff|spurn|repudiate", embedding=True, name="reject"),
@@ -262,7 +268,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("130", "threaten", refine=THREAT_REFINE, embedding=True, name="threaten"),
     T("138", "warn|caution", requires="military", window=18, name="warn-military"),
     T("130", "warn|caution", requires="against_word", near=4, window=6, name="warn-against"),
-    T("138", "vow|promise|pledge ~3 =revenge|=retaliation|=response|=to =retaliate|=to =respond|=to =avenge", name="vow-revenge"),
+    T("138", "vow|promise|pledge ~3 =revenge|=retaliation|=response|=retribution|=reprisals", name="vow-revenge"),
+    T("138", "vow|promise|pledge ~1 =to =retaliate|=respond|=avenge|=punish", name="vow-to-retaliate"),
     T("138", "=would|=will ~2 respond|retaliate|avenge", requires="hostile_act", target="none", window=8, name="would-respond"),
     T("138", "=would|=will ~2 =hit|=strike =back", target="none", name="would-hit-back"),
     T("138", "=would|=will =be =a =target|=targets", target="none", name="will-be-target"),
@@ -276,12 +283,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 15 force posture
     T("152", "raise|increase|heighten|reinforce|boost|put|place ~4 @alert", requires="alert", target="none", name="raise-alert"),
     T("154", "mobilize|mobilise|deploy|mass|send ~4 @mobilize", requires="mobilize", preps=["to", "near", "along"], name="mobilize"),
-    T("150", "=show =of =force|=military =exercises|=drills", target="none", nominal=True, name="show-of-force"),
+    T("150", "=show =of =force", target="none", nominal=True, name="show-of-force"),
     # 16 reduce relations
     T("161", "sever|cut|break|downgrade|suspend ~3 =diplomatic|=ties|=relations", preps=["with"], name="cut-ties"),
     T("166", "expel|recall|withdraw ~3 @diplomats", name="expel-diplomats"),
     T("163", "impose|announce|slap|tighten ~4 @sanctions", requires="sanctions", preps=["on", "against"], name="impose-sanctions"),
-    T("164", "suspend|halt|freeze|break ~2 =off =talks|=negotiations", preps=["with"], name="halt-talks"),
+    T("163", "freeze ~3 =assets|=accounts|=funds|=reserves", preps=["of", "belonging", "held"], name="freeze-assets"),
+    T("164", "suspend|halt|freeze|break|end|abandon ~3 =talks|=negotiations", preps=["with"], name="halt-talks"),
     T("162", "suspend|halt|freeze|cut ~3 =aid|=assistance", preps=["to"], name="halt-aid"),
     T("163", "cut|halt|suspend|stop|ban ~3 =gas|=oil|=energy|=supplies|=exports|=imports|=flights|=trade|=shipments",
       preps=["to", "from", "with", "for"], name="cut-supplies"),
