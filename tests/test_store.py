@@ -114,3 +114,31 @@ def test_store_in_use_gives_clear_error(tmp_path):
     bad.write_bytes(b"this is not a database file at all" * 100)
     with pytest.raises(StoreError, match="not-a-store.duckdb"):
         connect(bad)
+
+
+def test_registry_entries_reviewed_before_the_news_are_listed(tmp_path):
+    """A person whose registry entry was reviewed before the articles naming them is
+    listed in the corpus overview (their role may have changed); reviewed ones are not."""
+    from sitrep.briefing.overview import load_corpus, registry_staleness
+    from sitrep.extract.pipeline import Extractor
+    from sitrep.extract.registry import ACTORS_FILE, STATES_FILE
+    from sitrep.params import CorpusOverviewParams
+
+    actors = tmp_path / "actors.yaml"
+    actors.write_text(ACTORS_FILE.read_text(encoding="utf-8").replace(
+        "  - {title: President, from: 2019-05-20, to: null, leader: true}\n  reviewed: 2025-11-01",
+        "  - {title: President, from: 2019-05-20, to: null, leader: true}\n  reviewed: 2024-01-01"), encoding="utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.md").write_text("---\ntitle: Talks\npublished: 2025-02-10\n---\n"
+                                   "Ukrainian President Volodymyr Zelensky met Finnish President Alexander Stubb in Kyiv.\n",
+                                   encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    update_store([articles], store, extractor=Extractor(STATES_FILE, actors))
+    con = duckdb.connect(str(store), read_only=True)
+    reviewed = dict(con.execute("SELECT id, reviewed FROM actors WHERE id IN ('UKR.ZELENSKY', 'FIN.STUBB')").fetchall())
+    con.close()
+    assert str(reviewed["UKR.ZELENSKY"]) == "2024-01-01" and str(reviewed["FIN.STUBB"]) == "2025-11-01"
+    block = registry_staleness(load_corpus(CorpusOverviewParams(store=str(store))))
+    assert "UKR.ZELENSKY" in block.text and "2025-02-10" in block.text
+    assert "FIN.STUBB" not in block.text  # reviewed after the article

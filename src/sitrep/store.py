@@ -9,7 +9,8 @@ Tables (one row per ...):
 ``files``       (path, line) of an ingested file: its sha256 and the article it holds
 ``articles``    article: metadata, body, size, near-duplicate flag
 ``sentences``   sentence: article, index, character offsets, text
-``actors``      registry actor (id, name, type, country, role, label; ``mentioned`` if any record names it)
+``actors``      registry actor (id, name, type, country, role, label; ``mentioned`` if any record names it;
+                ``reviewed``: when its registry entry was last checked, else the registry's as-of date)
 ``mentions``    actor mention: article, sentence, offsets, surface text, actor
 ``events``      CAMEO event: source, target, code, label, Goldstein, QuadClass, evidence, rule,
                 event date and its basis (stated, relative, context, published)
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     "end" INTEGER NOT NULL, text VARCHAR NOT NULL, PRIMARY KEY (article_id, sentence));
 CREATE TABLE IF NOT EXISTS actors (
     id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, type VARCHAR NOT NULL,
-    country VARCHAR, role VARCHAR, label VARCHAR NOT NULL, mentioned BOOLEAN NOT NULL);
+    country VARCHAR, role VARCHAR, label VARCHAR NOT NULL, mentioned BOOLEAN NOT NULL, reviewed DATE);
 CREATE TABLE IF NOT EXISTS mentions (
     article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, text VARCHAR NOT NULL, actor_id VARCHAR NOT NULL, how VARCHAR NOT NULL);
@@ -355,7 +356,14 @@ def _refresh_actors(con, extractor: Extractor) -> None:
     newest = first_row(con, "SELECT max(published) FROM articles")[0]
     run(con, "DELETE FROM actors")
     ids = sorted(set(extractor.registry.actors) | set(used))
-    _insert(con, "actors", [{**extractor.actor_row(a, used.get(a, newest)), "mentioned": a in used} for a in ids])
+    registry = extractor.registry
+
+    def reviewed(actor_id: str):
+        actor = registry.actors.get(actor_id)
+        return (actor.reviewed or registry.as_of) if actor is not None else None
+
+    _insert(con, "actors", [{**extractor.actor_row(a, used.get(a, newest)), "mentioned": a in used, "reviewed": reviewed(a)}
+                            for a in ids])
 
 
 def _set_meta(con, values: dict[str, str]) -> None:

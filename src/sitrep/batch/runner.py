@@ -97,6 +97,12 @@ def run_job(job: dict, out_dir: str, force: bool = False, timeout: int = 900, re
         except DeadKernelError as err:
             outcome.error = f"kernel died: {str(err).splitlines()[0] if str(err) else 'no message'}"
             continue  # retry
+        except RuntimeError as err:
+            if "Kernel died" not in str(err):  # jupyter_client: "Kernel died before replying to kernel_info"
+                outcome.error = (str(err).splitlines() or [type(err).__name__])[0]
+                break
+            outcome.error = f"kernel died at start-up: {str(err).splitlines()[0]}"
+            continue  # retry
         except ReportTimeout as err:
             outcome.error = str(err)
             break

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sitrep.briefing.display import Chart, HTMLBlock, header, key_figures, table
 from sitrep.params import CorpusOverviewParams
-from sitrep.records import load_articles, load_meta, load_table
+from sitrep.records import load_actors, load_articles, load_meta, load_table
 
 UNDATED = "undated"
 UNKNOWN_SOURCE = "unknown outlet"
@@ -28,6 +28,7 @@ class CorpusView:
     events: pd.DataFrame
     statements: pd.DataFrame
     unknown: pd.DataFrame
+    actors: pd.DataFrame
 
 
 def load_corpus(params: CorpusOverviewParams) -> CorpusView:
@@ -41,7 +42,7 @@ def load_corpus(params: CorpusOverviewParams) -> CorpusView:
 
     return CorpusView(params=params, articles=articles, meta=load_meta(store), sentences=records("sentences"),
                       mentions=records("mentions"), events=records("events"), statements=records("statements"),
-                      unknown=records("unknown_actors"))
+                      unknown=records("unknown_actors"), actors=load_actors(store))
 
 
 def overview_header(view: CorpusView) -> HTMLBlock:
@@ -225,3 +226,33 @@ def sentences_without_actors(view: CorpusView, limit: int = 15) -> HTMLBlock:
                  column_classes={"article": "code", "text": "wide"},
                  note="Headlines, background and quotes often name no actor; a sentence describing an act without any "
                       "actor points at a gap in the registry." + (f" {more} more not shown." if more > 0 else ""))
+
+
+def registry_staleness(view: CorpusView) -> HTMLBlock:
+    """People and offices of the registry named in articles published after their
+    entry was last reviewed: their roles may have changed since (an election, a
+    resignation, a death), so a name could resolve to a role it no longer holds."""
+    named = pd.concat([
+        view.mentions[["article_id", "actor_id"]],
+        view.events[["article_id", "source"]].rename(columns={"source": "actor_id"}),
+        view.events[["article_id", "target"]].rename(columns={"target": "actor_id"}),
+        view.statements[["article_id", "speaker"]].rename(columns={"speaker": "actor_id"}),
+    ]).dropna()
+    caption = "Registry entries older than the news that names them"
+    empty = "none: every person named was reviewed on or after the newest article that names them."
+    if named.empty or view.actors.empty:
+        return table(pd.DataFrame(), caption=caption, empty=empty)
+    dates = view.articles[["id", "published"]].rename(columns={"id": "article_id"})
+    named = named.drop_duplicates().merge(dates, on="article_id").dropna(subset=["published"])
+    latest = named.groupby("actor_id").agg(newest=("published", "max"), articles=("article_id", "nunique")).reset_index()
+    people = view.actors[view.actors["type"] == "person"][["id", "label", "reviewed"]].rename(columns={"id": "actor_id"})
+    frame = latest.merge(people, on="actor_id").dropna(subset=["reviewed"])
+    frame = frame[pd.to_datetime(frame["newest"]) > pd.to_datetime(frame["reviewed"])]
+    if frame.empty:
+        return table(pd.DataFrame(), caption=caption, empty=empty)
+    frame = frame.sort_values(["newest", "actor_id"], ascending=[False, True])
+    frame = pd.DataFrame({"actor": frame["label"], "id": frame["actor_id"], "reviewed": frame["reviewed"],
+                          "newest article": frame["newest"], "articles": frame["articles"]})
+    return table(frame, caption=caption, column_classes={"id": "code", "reviewed": "date", "newest article": "date"},
+                 note="Check that each role still holds on the newest article's date, then update its roles and "
+                      "`reviewed` date in data/reference/actors.yaml (roles are dated, so old articles keep resolving).")

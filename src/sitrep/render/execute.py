@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -61,6 +62,26 @@ def _source_cell_number(notebook: Path, source: str, fallback_index: int) -> int
     return fallback_index + 1
 
 
+def _kernel_manager_class():
+    """Kernels talk over Unix sockets (IPC) named after their connection file: with
+    reports built in parallel, no two kernels can race for the same TCP port (which
+    made a kernel die at start-up), and nothing listens on the network."""
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _unique_socket_prefix(self) -> str:  # the sockets are <prefix>-<n>, removed at shutdown
+            return os.path.join(tempfile.gettempdir(), f"sitrep-kernel-{uuid.uuid4().hex[:16]}")
+
+    return IPCKernelManager
+
+
 def execute(notebook: Path, output: Path, parameters: dict, *, timeout: int = 600) -> nbformat.NotebookNode:
     """Run ``notebook`` with ``parameters`` into ``output``; return the sanitised result.
 
@@ -77,6 +98,7 @@ def execute(notebook: Path, output: Path, parameters: dict, *, timeout: int = 60
             log_output=False,
             cwd=str(PROJ_ROOT),
             execution_timeout=timeout,
+            **({"kernel_manager_class": _kernel_manager_class()} if os.name == "posix" else {}),
             # keep the kernel's own start-up chatter (e.g. its transport warning) off stderr
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
