@@ -60,14 +60,22 @@ NEGATION_GAP = {"yet", "ever", "formally", "officially", "also", "so", "far", "s
                 "agreed", "want", "wanted", "plan", "planned", "intend", "intended", "decide", "decided", "try", "tried"}
 # a cooperative act that is negated ("would not recognise", "has not yet agreed") is a rejection of it
 NEGATED_COOPERATION = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
-CONTENT_ROOTS = {"02", "10", "12", "13"}  # appeals, demands, rejections, threats: what follows "to"/"that" is their content
+CONTENT_ROOTS = {"02", "05", "10", "12", "13"}  # appeals, demands, rejections, threats: what follows "to"/"that" is their content
 CONTENT_BREAKS = {";", ",", "but", "while", "whereas", "although", "though", "—", "–", "and", "or", "after", "before"}
 RECEIVING_VERBS = inflect("receive") | inflect("get") | {"got", "gotten", "took", "taken"}
-DOING_WORDS = {"with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
+DOING_WORDS = {"approved", "authorized", "authorised", "cleared", "finalised", "finalized", "with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
 REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
                 "accusations", "accusation", "claims", "claim", "speech", "rhetoric", "warning", "warnings"}
 UNNAMED_ATTACKERS = {"UNIDENTIFIED"}
+ASPECT_VERBS = {"began", "begin", "begins", "started", "start", "starts", "continued", "continue", "continues", "kept", "keep",
+                "keeps", "stopped", "stop", "resumed", "resume", "halted", "were", "was", "is", "are", "be", "been", "am",
+                "without", "by", "after", "before", "for", "of", "and", "or", "while", "from", "in", "on"}
+LEAD_NOUNS = {"ministers", "minister", "leaders", "leader", "presidents", "heads", "head", "officials", "envoys",
+              "delegations", "delegates", "representatives", "governments", "armies", "militaries", "forces", "troops",
+              "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers"}
+MEDIATION = {"mediate", "offer-mediate"}
+POSSESSOR_TARGETS = {"ratify"}  # "ratified Sweden's bid": the possessor is the one acted for
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 
 
@@ -160,6 +168,13 @@ class EventCoder:
             if start in covered:
                 continue
             trig = self.rules[key]
+            if start > sent.start and doc[start - 1].text in ("-", "‑"):
+                continue  # "Iran-backed", "Saudi-led": part of a compound adjective, not a verb
+            if not trig.nominal and trig.code[:2] in FORCE_ROOTS and doc[start].lower_.endswith("ing") \
+                    and self._participle_modifier(doc, start, sent, covered):
+                continue  # "sanctions against Russia targeting its fleet": describes a noun
+            if self._hypothetical(doc, start, sent):
+                continue  # "if it provides lethal aid": a condition, not an act
             if trig.code[:2] == "14" and start > sent.start and doc[start - 1].lower_ in ("to", "in"):
                 continue  # "summoned the envoy to protest", "recalled its ambassador in protest": a purpose, not a protest
             if not trig.nominal and start - 1 not in covered and self._reduced_relative(doc, start, sent) \
@@ -201,24 +216,29 @@ class EventCoder:
         if not triggers:
             return []
         groups = self._groups(doc, mentions)
-        mention_ends = {m.end for m in mentions if m.kind != "adjective"}  # "Israeli strikes" is a noun phrase
+        mention_ends = {m.end for m in mentions if m.kind != "adjective"  # "Israeli strikes" is a noun phrase
+                        and not (m.start > 0 and doc[m.start - 1].lower_ in DETERMINERS)}  # and so is "the US strikes"
         clauses = self._clauses(doc, sent, {m.start for m in mentions})
         coded: list[Coded] = []
         last_source: list[str] = []
         for trig, start, end in triggers:
             clause = next((c for c in clauses if c[0] <= start < c[1]), (sent.start, sent.end))
+            if end > clause[1]:  # "announced sanctions against": a trigger running past a reporting verb's break
+                clause = (clause[0], next((c[1] for c in clauses if c[0] <= end - 1 < c[1]), sent.end))
             code = self._refine(trig, doc, sent, end)
             passive = self._passive_agent(doc, groups, start, end, clause)
             sources, inferred = [], False
             nominal = trig.nominal or self._is_gerund(doc, start) or self._noun_use(doc, start, mention_ends)
             between = self._between(doc, groups, end, clause) if nominal else None
+            if between and trig.name in MEDIATION:
+                between = (self._subject(doc, groups, start, clause), between[0] + between[1])  # mediators act on both
             if passive:
                 sources = passive
             elif between:
                 sources = between[0]
             elif nominal:
                 sources = self._nominal_source(doc, groups, start, end, clause)
-                if not sources and code[:2] in FORCE_ROOTS | {"17"} and self._done_with(doc, start, clause):
+                if not sources and code[:2] in FORCE_ROOTS | {"17", "06"} and self._done_with(doc, start, clause):
                     sources = self._subject(doc, groups, start, clause)  # "X responded with air strikes on Y"
             if not sources and (not nominal or code[:2] == "04"):
                 sources = self._subject(doc, groups, start, clause)
@@ -229,7 +249,7 @@ class EventCoder:
             targets = between[1] if between else self._target(doc, groups, trig, start, end, clause, code, exclude=set(sources))
             if passive:
                 targets = [t for t in targets if t not in passive]
-            inner = self._inner_targets(doc, mentions, start, end, exclude=set(sources))
+            inner = self._inner_targets(doc, mentions, start, end, exclude=set(sources), possessors=trig.name in POSSESSOR_TARGETS)
             if inner and (not targets or end - start > 2):
                 targets = inner  # the object inside the trigger comes before anything after it
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
@@ -238,11 +258,11 @@ class EventCoder:
             if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) and not nominal \
                     and not passive:
                 sources, targets = sources[:1], sources[1:]  # "Serbia and Kosovo signed an agreement"
+            if not targets and code[:2] in ("11", "12"):
+                targets = self._remarks_by(doc, groups, end, clause, exclude=set(sources))
             if not targets and code[:2] in ("11", "12") and last_speakers and \
                     any(t.lower_ in REMARK_NOUNS for t in doc[end:min(clause[1], end + 4)]):
                 targets = [a for a in last_speakers if a not in sources]  # "condemned the remarks": their speaker
-            if code[:2] == "19" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
-                code = "145"  # crowds clashing with police: a violent protest, not armed combat
             if passive:
                 before = self._subject(doc, groups, start, clause, allow_locative=True)
                 if before and not set(before) & set(sources):
@@ -252,6 +272,8 @@ class EventCoder:
                 before = self._subject(doc, groups, start, clause, allow_locative=True)
                 if before:
                     targets, sources = before, []
+            if code[:2] == "19" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
+                code = "145"  # crowds clashing with police: a violent protest, not armed combat
             if trig.name == "kill":  # after the passive: "X had been killed" makes X the target
                 if any(self.registry_person(t) for t in targets):
                     code = "186"
@@ -284,6 +306,7 @@ class EventCoder:
             coded.append(item)
             if sources and code[:2] in VERBAL_ROOTS:
                 last_source = sources
+        self._killed_in_attacks(doc, coded)
         self._resolve_embedding(coded, triggers, frame)
         self._mark_content(doc, coded, {m.start for m in mentions})
         for c in coded:
@@ -369,8 +392,8 @@ class EventCoder:
             while k > intro_end and doc[k].lower_ in DETERMINERS:
                 k -= 1
             prev = doc[k].lower_ if intro_end <= k < first.start else ""
-            if prev == "of" and k - 1 >= intro_end and doc[k - 1].lower_ in QUANTITY_WORDS:
-                prev = ""  # "thousands of protesters", "dozens of gunmen"
+            if prev == "of" and k - 1 >= intro_end and (doc[k - 1].lower_ in QUANTITY_WORDS or doc[k - 1].lower_ in LEAD_NOUNS):
+                prev = ""  # "thousands of protesters", "dozens of gunmen", "the foreign ministers of A and B"
             if prev in SUBJECT_BLOCKERS:
                 return []
             if any(m.locative for m in group) and not allow_locative:
@@ -390,6 +413,60 @@ class EventCoder:
             return False
         prev = doc[start - 1].lower_
         return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
+
+    @staticmethod
+    def _killed_in_attacks(doc: Doc, coded: list[Coded]) -> None:
+        """"Dozens were killed in Israeli air strikes": the killing is the attack's,
+        coded once, from the attackers to the victims."""
+        for i, kill in enumerate(coded):
+            if kill.rule != "kill" or kill.sources or not kill.targets:
+                continue
+            attack = next((c for c in coded[i + 1:] if c.code[:2] in FORCE_ROOTS and c.nominal and c.sources
+                           and not c.inferred_source and 0 < c.start - kill.end <= 4
+                           and doc[kill.end].lower_ in ("in", "by", "during")), None)
+            if attack is not None:
+                kill.sources = list(attack.sources)
+                if not attack.targets:
+                    attack.embedded = True  # the same act: keep the one that names the victims
+
+    @staticmethod
+    def _participle_modifier(doc: Doc, start: int, sent: Span, covered: set[int]) -> bool:
+        """An -ing form right after a noun or a named actor, with no auxiliary or
+        aspect verb before it: "sanctions targeting", "a campaign attacking"."""
+        if start == sent.start:
+            return False
+        prev = doc[start - 1]
+        if prev.lower_ in ASPECT_VERBS or prev.lower_ in PASSIVE_AUX or not prev.is_alpha:
+            return False
+        return start - 1 in covered or (prev.text.islower() and prev.lower_ not in VERB_LEADS and not prev.lower_.endswith("ly"))
+
+    def _remarks_by(self, doc: Doc, groups, end: int, clause, exclude: set[str]) -> list[str]:
+        """"rejected the remarks made by the Chinese envoy": whoever made them."""
+        words = [t.lower_ for t in doc[end:min(clause[1], end + 4)]]
+        if not any(w in REMARK_NOUNS for w in words):
+            return []
+        for group in groups:
+            first = group[0]
+            if end < first.start <= end + 8 and first.start < clause[1]:
+                k = first.start - 1
+                while k > end and doc[k].lower_ in DETERMINERS:
+                    k -= 1
+                if doc[k].lower_ == "by":
+                    return [a for a in self._ids(group) if a not in exclude]
+        return []
+
+    @staticmethod
+    def _hypothetical(doc: Doc, start: int, sent: Span) -> bool:
+        """Inside an "if" or "unless" clause (before any comma): a condition."""
+        k = start - 1
+        while k >= sent.start and start - k <= 10:
+            word = doc[k].lower_
+            if word in (",", ";", "then", "—"):
+                return False
+            if word in ("if", "unless"):
+                return True
+            k -= 1
+        return False
 
     @staticmethod
     def _agent_follows(doc: Doc, end: int, sent: Span, covered: set[int]) -> bool:
@@ -418,13 +495,15 @@ class EventCoder:
             or (before.text[:1].isupper() and before.is_alpha and before.i > sent.start)  # "a British couple detained"
 
     @staticmethod
-    def _inner_targets(doc: Doc, mentions: list[Found], start: int, end: int, exclude: set[str]) -> list[str]:
+    def _inner_targets(doc: Doc, mentions: list[Found], start: int, end: int, exclude: set[str],
+                       possessors: bool = False) -> list[str]:
         """An actor inside a multi-word trigger: "released four Armenian soldiers",
         "hosted Chinese President Xi Jinping at" (not a possessor: "reiterated
-        Russia's support for" names the speaker's side)."""
+        Russia's support for" names the speaker's side, unless the rule says so:
+        "ratified Sweden's bid")."""
         return list(dict.fromkeys(
             m.actor for m in mentions if start < m.start < end and m.actor not in exclude
-            and not (m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s"))))
+            and (possessors or not (m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s")))))
 
     def _that_subject(self, doc: Doc, groups, end: int, sent: Span, exclude: set[str]) -> list[str]:
         """"demanded that the Philippines withdraw": the subject of the that-clause."""
@@ -512,6 +591,8 @@ class EventCoder:
                 if prev not in ("to", "on", "against", "at", "with", "for", "into", "in", "over", "about"):
                     continue
             if prev == "between" and len(group) >= 2:
+                if trig.name in MEDIATION:
+                    return [a for a in self._ids(group) if a not in exclude]  # "mediating between A and B": both
                 if code[:2] in ("04", "19"):
                     return self._ids(group)[1:]  # "talks between A and B"
                 continue  # "welcomed the agreement between A and B": the parties are not the addressee
@@ -599,6 +680,9 @@ class EventCoder:
             for inner in coded[i + 1:]:
                 if inner.code[:2] not in FORCE_ROOTS or not inner.nominal or inner.start - outer.end > max(trig.window, 14):
                     continue
+                if trig.name == "claim-responsibility" and outer.sources:
+                    inner.sources, inner.inferred_source = list(outer.sources), False  # the claimer did it
+                    break
                 inner.embedded = True
                 attackers = [a for a in inner.sources if a not in outer.sources] if not inner.inferred_source else \
                     [a for a in frame.attackers if a not in outer.sources]
