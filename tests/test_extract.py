@@ -139,6 +139,17 @@ def test_own_sample_articles_score_above_floor():
     assert scores["actors"].recall == 1.0
 
 
+def test_article_about_another_crisis_scores_above_floor():
+    """A wire-style article on the India-Pakistan ceasefire (data/eval/article_gold.yaml):
+    coreference ("Its army said it ..."), "both countries", mediation without named
+    parties, background clauses and coordinated speech verbs across sentences."""
+    scores = {s.name: s for s in evaluate(PROJ_ROOT / "data/eval/article_gold.yaml",
+                                          [PROJ_ROOT / "data/eval/articles/india_pakistan_ceasefire.txt"])}
+    assert scores["events (src, root, tgt)"].f1 >= 0.85
+    assert scores["statements (speaker, stance)"].recall == 1.0
+    assert scores["actors"].recall == 1.0
+
+
 @pytest.mark.parametrize("text, events, statements", [
     # "the group" is the last group named; "a response to" presents the act as an answer
     ("The Houthis fired a drone at a cargo ship in the Red Sea on Monday.\nThe group said the attack was a response to the war in Gaza.",
@@ -165,10 +176,11 @@ def test_own_sample_articles_score_above_floor():
     ("Algeria cut gas supplies to Spain.", {("DZA", "163", "ESP")}, set()),
     ("Poland's army said it shot down two Belarusian drones.", {("POL", "190", "BLR")}, set()),
     ("Moldova's opposition boycotted the referendum.", {("MDA", "143", None)}, set()),
-    # "both sides" are the two states acting on each other, not the mediators named since
+    # "both sides" are the two states acting on each other, not the mediators named since (who act on each side)
     ("Armenia and Azerbaijan agreed to a ceasefire on Monday.\nThe talks were mediated by Russia and France.\n"
      "Both sides will meet again in Geneva next week.",
-     {("ARM", "0871", "AZE"), ("RUS", "045", None), ("FRA", "045", None), ("ARM", "040", "AZE")}, set()),
+     {("ARM", "0871", "AZE"), ("RUS", "045", "ARM"), ("RUS", "045", "AZE"), ("FRA", "045", "ARM"), ("FRA", "045", "AZE"),
+      ("ARM", "040", "AZE")}, set()),
     # what an appeal, demand, refusal or threat asks for did not happen (yet)
     ("Kenya called on Ethiopia to release the detained journalists.", {("KEN", "0253", "ETH")}, set()),
     ("Peru demanded the immediate return of its deported nationals.", {("PER", "100", None)}, set()),

@@ -93,7 +93,8 @@ class ActorFinder:
         self.matcher.add("ACTOR", patterns)
 
     def find(self, doc: Doc, sent: Span, day: dt.date | None, recent_people: list[str],
-             previous_people: list[str], last_pair: list[str], last_body: str | None = None) -> tuple[list[Found], set[int]]:
+             previous_people: list[str], last_pair: list[str], last_body: str | None = None,
+             last_state: str | None = None) -> tuple[list[Found], set[int]]:
         """Mentions in one sentence, resolved for the article's date, and the tokens
         any registry alias covers (for the unknown-name candidates)."""
         all_spans, starts = self._doc_spans(doc)
@@ -121,6 +122,7 @@ class ActorFinder:
         found = self._unnamed(doc, sent, found)
         found = self._sectors(doc, sent, found)
         found = self._merge_titles(doc, found)
+        found += self._possessive_bodies(doc, sent, found, last_state)  # before pronouns: "Its army said it ..."
         found += self._pronouns(doc, sent, found, previous_people)
         found += self._pairs(doc, sent, last_pair)
         found += self._bodies(doc, sent, found, last_body)
@@ -200,9 +202,13 @@ class ActorFinder:
         out = []
         for tok in doc[sent.start:sent.end]:
             if tok.lower_ == "it" and tok.i > sent.start and doc[tok.i - 1].lower_ in IT_LEADS:
-                # "Nigeria's army said it killed ...": the one state or body named before
+                # "Nigeria's army said it killed ...": the reporting verb's subject, else the one state or body named before
+                subject = [f.actor for f in found if tok.i - 3 <= f.end <= tok.i - 1 and f.kind != "adjective"
+                           and self.registry.actors[f.actor].type != "person"]
                 before = {f.actor for f in found if f.end <= tok.i and self.registry.actors[f.actor].type != "person"}
-                if len(before) == 1:
+                if subject:
+                    out.append(Found(subject[-1], tok.i, tok.i + 1, "pronoun", tok.text))
+                elif len(before) == 1:
                     out.append(Found(next(iter(before)), tok.i, tok.i + 1, "pronoun", tok.text))
                 continue
             if tok.text not in PRONOUNS_PERSON:
@@ -227,6 +233,22 @@ class ActorFinder:
                 if nxt[:1].isupper() or nxt in ("of", "'s", "’s"):
                     continue  # "the Group of Seven", "the council's ..." name something else
                 out.append(Found(last_body, a.i, b.i + 1, "anaphor", f"{a.text} {b.text}"))
+        return out
+
+    @staticmethod
+    def _possessive_bodies(doc: Doc, sent: Span, found: list[Found], last_state: str | None) -> list[Found]:
+        """"Its army said ...", "Their foreign ministry ...": at the start of a sentence
+        or clause, an institution of the state the previous sentence was about."""
+        if last_state is None:
+            return []
+        taken = {i for f in found for i in range(f.start, f.end)}
+        out = []
+        for k in range(sent.start, sent.end - 1):
+            a, b = doc[k], doc[k + 1]
+            if a.lower_ in ("its", "their") and b.lower_ in SECTOR_NOUNS | {"foreign", "defence", "defense", "interior", "air", "president", "leader", "prime"} \
+                    and k not in taken and (k == sent.start or doc[k - 1].text in (",", ";")):
+                end = k + 3 if b.lower_ in ("foreign", "defence", "defense", "interior", "air", "prime") and k + 2 < sent.end else k + 2
+                out.append(Found(last_state, k, end, "anaphor", " ".join(t.text for t in doc[k:end])))
         return out
 
     def _pairs(self, doc: Doc, sent: Span, last_pair: list[str]) -> list[Found]:

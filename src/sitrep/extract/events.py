@@ -75,6 +75,7 @@ LEAD_NOUNS = {"ministers", "minister", "leaders", "leader", "presidents", "heads
               "delegations", "delegates", "representatives", "governments", "armies", "militaries", "forces", "troops",
               "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers"}
 MEDIATION = {"mediate", "offer-mediate"}
+SPEECH_ROOTS = {"01", "02", "10", "11", "12", "13"}  # acts of speech a reporting subject can do
 POSSESSOR_TARGETS = {"ratify"}  # "ratified Sweden's bid": the possessor is the one acted for
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 
@@ -103,6 +104,7 @@ class Coded:
     nominal: bool = False
     mutual: bool = False  # each target also acted against each source ("exchanged fire")
     negated: bool = False  # "did not attack": not an event
+    background: bool = False  # in an "after/before/since" clause: earlier context
 
 
 def _slot(word: str) -> dict:
@@ -240,6 +242,9 @@ class EventCoder:
                 sources = self._nominal_source(doc, groups, start, end, clause)
                 if not sources and code[:2] in FORCE_ROOTS | {"17", "06"} and self._done_with(doc, start, clause):
                     sources = self._subject(doc, groups, start, clause)  # "X responded with air strikes on Y"
+            if not sources and (not nominal or code[:2] == "04") and speaker and code[:2] in SPEECH_ROOTS \
+                    and self._coordinated_after_report(doc, start, clause):
+                sources = list(speaker)  # "X said Y ... and vowed to respond": X vowed
             if not sources and (not nominal or code[:2] == "04"):
                 sources = self._subject(doc, groups, start, clause)
             if not sources and last_source and code[:2] in VERBAL_ROOTS:
@@ -298,6 +303,7 @@ class EventCoder:
             item.nominal = nominal
             item.negated = negated
             item.embedded = negated
+            item.background = doc[clause[0]].lower_ in ("after", "before", "since", "following") and clause[0] > sent.start
             item.mutual = trig.name in MUTUAL and code[:2] == "19" and bool(sources) and bool(targets)
             if nominal and code[:2] in FORCE_ROOTS and inferred and (
                     (start > 0 and doc[start - 1].lower_ in ("the", "these", "those", "this", "further", "its", "their"))
@@ -309,7 +315,7 @@ class EventCoder:
         self._killed_in_attacks(doc, coded)
         self._resolve_embedding(coded, triggers, frame)
         self._mark_content(doc, coded, {m.start for m in mentions})
-        for c in coded:
+        for c in sorted(coded, key=lambda c: not c.background):  # the main clause's acts set the frame last
             if c.negated:
                 c.confidence = self._confidence(c)
                 continue
@@ -346,6 +352,10 @@ class EventCoder:
                 bounds.append(tok.i + 1)
             elif tok.lower_ in SUBORDINATORS and (tok.i + 1 in mention_starts or (tok.i + 2 in mention_starts and doc[tok.i + 1].lower_ in DETERMINERS)):
                 bounds.append(tok.i)
+            elif tok.lower_ == "and" and tok.i - 2 >= sent.start and doc[tok.i - 1].text == "," \
+                    and doc[tok.i - 2].text.islower() and doc[tok.i - 2].is_alpha \
+                    and (tok.i + 1 in mention_starts or (tok.i + 2 in mention_starts and doc[tok.i + 1].lower_ in DETERMINERS)):
+                bounds.append(tok.i)  # "... sent envoys to both capitals, and China urged ...": a second main clause
         bounds.append(sent.end)
         bounds = sorted(set(bounds))
         return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
@@ -413,6 +423,15 @@ class EventCoder:
             return False
         prev = doc[start - 1].lower_
         return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
+
+    @staticmethod
+    def _coordinated_after_report(doc: Doc, start: int, clause) -> bool:
+        """A verb joined by "and" to a clause that reports speech: "X said ... and vowed"."""
+        from sitrep.extract.lexicon import REPORTING_VERBS
+
+        if start - 1 <= clause[0] or doc[start - 1].lower_ != "and":
+            return False
+        return clause[0] - 1 >= 0 and doc[clause[0] - 1].lower_ in REPORTING_VERBS
 
     @staticmethod
     def _killed_in_attacks(doc: Doc, coded: list[Coded]) -> None:
@@ -686,7 +705,7 @@ class EventCoder:
                 inner.embedded = True
                 attackers = [a for a in inner.sources if a not in outer.sources] if not inner.inferred_source else \
                     [a for a in frame.attackers if a not in outer.sources]
-                if trig.target != "none" and trig.embedding and (not outer.targets or set(outer.targets) <= set(inner.targets)):
+                if attackers and trig.target != "none" and trig.embedding and (not outer.targets or set(outer.targets) <= set(inner.targets)):
                     outer.targets = attackers  # condemning an attack is aimed at the attackers, not the victims
                 if inner.sources and not inner.inferred_source:
                     frame.attackers = list(dict.fromkeys(inner.sources))

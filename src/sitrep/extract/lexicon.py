@@ -234,7 +234,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("074", "deploy ~3 =peacekeepers|=peacekeeping", preps=["to", "in"], name="peacekeepers"),
     # 08 yield
     T("0841", "release|free|return ~4 =prisoners|=hostages|=detainees|=captives|=soldiers", near=5, name="release"),
-    T("0871", "agree|accept|declare|announce ~3 =to =a =ceasefire|=truce", name="accept-ceasefire"),
+    T("0871", "agree|accept ~3 =to ~4 =ceasefire|=truce|=armistice", name="accept-ceasefire"),
     T("0871", "agree|accept|declare|announce ~2 @ceasefire", requires="ceasefire", name="declare-truce"),
     T("0874", "withdraw|pull ~3 =troops|=forces|=out", preps=["from"], name="withdraw-forces"),
     T("0874", "disengage", target="none", name="disengage"),

@@ -14,7 +14,7 @@ from sitrep.extract.actors import ActorFinder, unknown_names
 from sitrep.extract.codebook import load_codebook
 from sitrep.extract.figures import FigureFinder
 from sitrep.extract.dates import DateContext
-from sitrep.extract.events import VERBAL_ROOTS, EventCoder, Frame, is_headline
+from sitrep.extract.events import MEDIATION, VERBAL_ROOTS, EventCoder, Frame, is_headline
 from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
 from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
 from sitrep.extract.sentences import blank_pipeline, split_sentences
@@ -71,6 +71,7 @@ class Extractor:
         previous_people: list[str] = []
         last_pair: list[str] = []
         last_body: str | None = None
+        last_state: str | None = None  # what the previous sentence was about ("Its army said ...")
         last_speakers: list[str] = []
         unknown: Counter[str] = Counter()
         events: list[tuple[Event, bool]] = []
@@ -78,7 +79,8 @@ class Extractor:
         for sentence, span in zip(sentences, spans):
             doc = span.tokens
             offset = span.offset
-            mentions, covered = self.actors.find(doc, span, published, recent_people, previous_people, last_pair, last_body)
+            mentions, covered = self.actors.find(doc, span, published, recent_people, previous_people, last_pair, last_body,
+                                                 last_state)
             for m in mentions:
                 out.mentions.append(Mention(m.actor, sentence.index, offset + doc[m.start].idx,
                                             offset + doc[m.end - 1].idx + len(doc[m.end - 1].text), m.text, m.kind))
@@ -86,6 +88,9 @@ class Extractor:
             groups = self.coder._groups(doc, mentions)
             reported, speaker = attribution(doc, span, mentions, groups)
             coded = self.coder.code_sentence(doc, span, mentions, frame, speaker, last_speakers)
+            for c in coded:
+                if c.rule in MEDIATION and not c.targets and len(last_pair) == 2:
+                    c.targets = [a for a in last_pair if a not in c.sources]  # "talks mediated by X": between the parties
             headline = is_headline(sentence.text)
             event_date, date_basis = dates.date_of(sentence.text, headline)
             for fig in self.figures.find(span, sentence.index, sentence.start, sentence.text):
@@ -129,6 +134,9 @@ class Extractor:
             bodies = [m.actor for m in mentions if m.kind != "anaphor" and self.registry.actors[m.actor].type in ("group", "organisation")]
             if bodies:
                 last_body = bodies[-1]
+            subject_state = next((m.actor for m in mentions if m.kind not in ("adjective", "anaphor") and not m.locative
+                                  and self.registry.actors[m.actor].type == "state"), None)
+            last_state = subject_state or last_state
             verbal = [a for c in coded if c.code[:2] in VERBAL_ROOTS and not c.inferred_source for a in c.sources]
             if speaker or verbal:  # who spoke last: "X accused Y ... Y rejected the accusations"
                 last_speakers = speaker or list(dict.fromkeys(verbal))
@@ -150,7 +158,7 @@ def _pair_of(registry: Registry, coded) -> list[str] | None:
         return registry.actors[a].type == "state" if a in registry.actors else False
 
     for c in coded:
-        if c.embedded:
+        if c.embedded or c.rule in MEDIATION:  # a mediator is not one of the two sides
             continue
         pairs = [[s, t] for s in c.sources for t in c.targets if s != t and state(s) and state(t)]
         if pairs:

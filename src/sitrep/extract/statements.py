@@ -20,6 +20,8 @@ STANCES = ("condemn", "support", "call_ceasefire", "warn", "justify", "condole",
 
 def stance_of(code: str, rule: str) -> str | None:
     """The stance a verbal event expresses, or None for non-verbal codes."""
+    if rule == "accuse":
+        return "accuse"  # "accused X of aggression" (1123) is an accusation
     if code in ("111", "110", "1123", "1124", "114") or code.startswith("111"):
         return "condemn"
     if code.startswith("112") or code == "115":
