@@ -33,6 +33,9 @@ IT_LEADS = {"said", "says", "added", "announced", "claimed", "stated", "warned",
 UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}
 SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "authorities", "government", "regime",
                 "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership"}
+ENVOY_WORDS = {"ambassador", "envoy", "representative", "mission", "delegate", "delegation", "permanent"}
+STATE_ANAPHORS = {("gulf", "state"), ("gulf", "kingdom"), ("gulf", "emirate"), ("the", "kingdom"), ("the", "emirate"),
+                  ("island", "nation"), ("the", "country"), ("gulf", "country"), ("african", "country"), ("asian", "country")}
 BODY_NOUNS = {"group", "militia", "movement", "organisation", "organization", "alliance", "bloc", "council"}
 PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"),
                  ("both", "states"), ("both", "sides"), ("the", "two"), ("two", "neighbours"), ("two", "neighbors")}
@@ -119,10 +122,12 @@ class ActorFinder:
             found.append(Found(actor, span.start, span.end, kind, span.text, locative))
             if self.registry.actors[actor].type == "person":
                 people_so_far.append(actor)
+        found = self._envoy_titles(doc, found)
         found = self._unnamed(doc, sent, found)
         found = self._sectors(doc, sent, found)
         found = self._merge_titles(doc, found)
         found += self._possessive_bodies(doc, sent, found, last_state)  # before pronouns: "Its army said it ..."
+        found += self._state_anaphors(doc, sent, found, last_state)
         found += self._pronouns(doc, sent, found, previous_people)
         found += self._pairs(doc, sent, last_pair)
         found += self._bodies(doc, sent, found, last_body)
@@ -156,6 +161,20 @@ class ActorFinder:
                 state = (before or place).actor if (before or place) else None
                 if state:
                     f = Found(f"{state}.{CROWDS}", f.start, f.end, f.kind, f.text, f.locative)
+            out.append(f)
+        return out
+
+    def _envoy_titles(self, doc: Doc, found: list[Found]) -> list[Found]:
+        """"Britain's UN ambassador", "the US envoy to the UN": the organisation only
+        names the post; the envoy speaks for the state named before it."""
+        out = []
+        for k, f in enumerate(found):
+            prev = found[k - 1] if k else None
+            nxt = doc[f.end].lower_ if f.end < len(doc) else ""
+            if prev is not None and self.registry.actors[f.actor].type == "organisation" and nxt in ENVOY_WORDS \
+                    and self.registry.actors[prev.actor].type == "state" \
+                    and all(t.lower_ in ("'s", "’s") for t in doc[prev.end:f.start]):
+                continue
             out.append(f)
         return out
 
@@ -233,6 +252,25 @@ class ActorFinder:
                 if nxt[:1].isupper() or nxt in ("of", "'s", "’s"):
                     continue  # "the Group of Seven", "the council's ..." name something else
                 out.append(Found(last_body, a.i, b.i + 1, "anaphor", f"{a.text} {b.text}"))
+        return out
+
+    def _state_anaphors(self, doc: Doc, sent: Span, found: list[Found], last_state: str | None) -> list[Found]:
+        """"an allegation the Gulf state rejected", "the kingdom said": the state named
+        last before it (in this sentence, else the one the previous sentence was about)."""
+        taken = {i for f in found for i in range(f.start, f.end)}
+        out = []
+        for k in range(sent.start + 1, sent.end):
+            a, b = doc[k - 1], doc[k]
+            if (a.lower_, b.lower_) not in STATE_ANAPHORS or k in taken or k - 1 in taken:
+                continue
+            if k + 1 < sent.end and doc[k + 1].lower_ in ("'s", "’s", "of"):
+                continue  # "the country's army", "the kingdom of ...": leave to other rules
+            states = [f.actor for f in found if f.end <= k - 1 and f.kind != "adjective"
+                      and self.registry.actors[f.actor].type == "state"]
+            actor = states[-1] if states else last_state
+            if actor:
+                start = k - 2 if a.lower_ != "the" and k - 2 >= sent.start and doc[k - 2].lower_ == "the" else k - 1
+                out.append(Found(actor, start, k + 1, "anaphor", " ".join(t.text for t in doc[start:k + 1])))
         return out
 
     @staticmethod

@@ -66,7 +66,8 @@ RECEIVING_VERBS = inflect("receive") | inflect("get") | {"got", "gotten", "took"
 DOING_WORDS = {"approved", "authorized", "authorised", "cleared", "finalised", "finalized", "with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
                "mounted", "unleashed", "began", "begun", "stepped", "intensified", "escalated", "resumed"}
 REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statements", "threat", "threats", "words",
-                "accusations", "accusation", "claims", "claim", "speech", "rhetoric", "warning", "warnings"}
+                "accusations", "accusation", "claims", "claim", "speech", "rhetoric", "warning", "warnings", "allegation",
+                "allegations", "charge", "charges"}
 UNNAMED_ATTACKERS = {"UNIDENTIFIED"}
 ASPECT_VERBS = {"began", "begin", "begins", "started", "start", "starts", "continued", "continue", "continues", "kept", "keep",
                 "keeps", "stopped", "stop", "resumed", "resume", "halted", "were", "was", "is", "are", "be", "been", "am",
@@ -75,6 +76,7 @@ LEAD_NOUNS = {"ministers", "minister", "leaders", "leader", "presidents", "heads
               "delegations", "delegates", "representatives", "governments", "armies", "militaries", "forces", "troops",
               "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers"}
 MEDIATION = {"mediate", "offer-mediate"}
+NOUNISH_REPORTING = {"state", "states", "report", "reports", "claim", "claims", "note", "notes", "stress"}
 SPEECH_ROOTS = {"01", "02", "10", "11", "12", "13"}  # acts of speech a reporting subject can do
 POSSESSOR_TARGETS = {"ratify"}  # "ratified Sweden's bid": the possessor is the one acted for
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
@@ -257,6 +259,9 @@ class EventCoder:
             inner = self._inner_targets(doc, mentions, start, end, exclude=set(sources), possessors=trig.name in POSSESSOR_TARGETS)
             if inner and (not targets or end - start > 2):
                 targets = inner  # the object inside the trigger comes before anything after it
+            if not targets and code[:2] in ("03", "05", "06", "07") and coded and coded[-1].targets \
+                    and coded[-1].sources == sources and start - 1 > sent.start and doc[start - 1].lower_ == "and":
+                targets = list(coded[-1].targets)  # "met X ... and pledged support": to X
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
@@ -265,6 +270,9 @@ class EventCoder:
                 sources, targets = sources[:1], sources[1:]  # "Serbia and Kosovo signed an agreement"
             if not targets and code[:2] in ("11", "12"):
                 targets = self._remarks_by(doc, groups, end, clause, exclude=set(sources))
+            if not targets and code[:2] in ("12",) and last_source and not set(last_source) & set(sources) \
+                    and any(t.lower_ in REMARK_NOUNS for t in doc[max(sent.start, start - 7):start]):
+                targets = list(last_source)  # "X accused Y of ..., an allegation Y rejected": aimed at X
             if not targets and code[:2] in ("11", "12") and last_speakers and \
                     any(t.lower_ in REMARK_NOUNS for t in doc[end:min(clause[1], end + 4)]):
                 targets = [a for a in last_speakers if a not in sources]  # "condemned the remarks": their speaker
@@ -348,7 +356,8 @@ class EventCoder:
                 continue
             if tok.lower_ in CLAUSE_BREAKS:
                 bounds.append(tok.i)
-            elif tok.lower_ in REPORTING_VERBS and tok.text.islower() and tok.i + 1 < sent.end:
+            elif tok.lower_ in REPORTING_VERBS and tok.text.islower() and tok.i + 1 < sent.end \
+                    and not (tok.lower_ in NOUNISH_REPORTING and EventCoder._after_determiner(doc, tok.i, sent)):
                 bounds.append(tok.i + 1)
             elif tok.lower_ in SUBORDINATORS and (tok.i + 1 in mention_starts or (tok.i + 2 in mention_starts and doc[tok.i + 1].lower_ in DETERMINERS)):
                 bounds.append(tok.i)
@@ -356,9 +365,19 @@ class EventCoder:
                     and doc[tok.i - 2].text.islower() and doc[tok.i - 2].is_alpha \
                     and (tok.i + 1 in mention_starts or (tok.i + 2 in mention_starts and doc[tok.i + 1].lower_ in DETERMINERS)):
                 bounds.append(tok.i)  # "... sent envoys to both capitals, and China urged ...": a second main clause
+            elif tok.text == "," and tok.i + 2 < sent.end and doc[tok.i + 1].lower_ in ("a", "an") \
+                    and doc[tok.i + 2].lower_ in REMARK_NOUNS | {"move", "decision", "step"}:
+                bounds.append(tok.i + 1)  # "..., an allegation the Gulf state rejected": a clause with its own subject
         bounds.append(sent.end)
         bounds = sorted(set(bounds))
         return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    @staticmethod
+    def _after_determiner(doc: Doc, i: int, sent: Span) -> bool:
+        """A noun, not a verb: "the state", "the Gulf state", "a report"."""
+        prev = doc[i - 1].lower_ if i > sent.start else ""
+        prev2 = doc[i - 2].lower_ if i - 1 > sent.start else ""
+        return prev in DETERMINERS or (doc[i - 1].text[:1].isupper() and prev2 in DETERMINERS)
 
     @staticmethod
     def _groups(doc: Doc, mentions: list[Found]) -> list[list[Found]]:
@@ -385,7 +404,20 @@ class EventCoder:
     def _subject(self, doc: Doc, groups, start: int, clause, allow_locative: bool = False) -> list[str]:
         """The clause's subject: its first actor group before the trigger, after any
         introductory phrase ("According to the Kremlin, ...", "In Brussels, ...").
-        A first group introduced by a preposition is not a subject."""
+        A first group introduced by a preposition is not a subject. After a relative
+        clause set off by commas ("A, which mediated ..., called on ...") it is the
+        subject before the relative pronoun."""
+        found = self._first_subject(doc, groups, start, clause, allow_locative)
+        if found or clause[0] < 1 or doc[clause[0]].lower_ not in ("which", "who") or doc[clause[0] - 1].text != ",":
+            return found
+        if not any(t.text == "," for t in doc[clause[0] + 1:start]):
+            return found  # still inside the relative clause
+        k = clause[0] - 1
+        while k > 0 and doc[k - 1].lower_ not in (";",) and doc[k - 1].text not in (".",) and k > clause[0] - 25:
+            k -= 1
+        return self._first_subject(doc, groups, clause[0], (k, clause[0]), allow_locative)
+
+    def _first_subject(self, doc: Doc, groups, start: int, clause, allow_locative: bool = False) -> list[str]:
         intro_end = clause[0]
         first_word = doc[clause[0]].lower_ if clause[0] < len(doc) else ""
         if first_word in INTRO_WORDS or first_word in SUBORDINATORS or first_word.endswith("ing"):
@@ -431,7 +463,9 @@ class EventCoder:
 
         if start - 1 <= clause[0] or doc[start - 1].lower_ != "and":
             return False
-        return clause[0] - 1 >= 0 and doc[clause[0] - 1].lower_ in REPORTING_VERBS
+        if clause[0] - 1 >= 0 and doc[clause[0] - 1].lower_ in REPORTING_VERBS:
+            return True  # "X said [the strikes killed ...] and vowed"
+        return doc[clause[0]].lower_ == "that" and any(t.lower_ in REPORTING_VERBS for t in doc[max(0, clause[0] - 4):clause[0]])
 
     @staticmethod
     def _killed_in_attacks(doc: Doc, coded: list[Coded]) -> None:

@@ -273,6 +273,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("130", "threaten", refine=THREAT_REFINE, embedding=True, name="threaten"),
     T("138", "warn|caution", requires="military", window=18, name="warn-military"),
     T("130", "warn|caution", requires="against_word", near=4, window=6, name="warn-against"),
+    T("012", "warn|caution =of|=about", target="none", name="warn-of"),
     T("130", "warn ~3 =of =consequences|=repercussions|=retaliation|=reprisals|=retribution|=punishment", name="warn-consequences"),
     T("138", "vow|promise|pledge ~3 =revenge|=retaliation|=response|=retribution|=reprisals", name="vow-revenge"),
     T("138", "vow|promise|pledge ~1 =to =retaliate|=respond|=avenge|=punish", name="vow-to-retaliate"),

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from sitrep.extract.actors import Found
 from sitrep.extract.events import EventCoder
-from sitrep.extract.lexicon import JUSTIFY_VERBS, KEYWORDS, REPORTING_VERBS
+from sitrep.extract.lexicon import JUSTIFY_VERBS, KEYWORDS, REPORTING_VERBS, TITLE_WORDS
 
 STANCES = ("condemn", "support", "call_ceasefire", "warn", "justify", "condole", "thank", "accuse", "other")
 
@@ -56,7 +56,8 @@ def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[li
     for tok in toks:
         if tok.lower_ not in REPORTING_VERBS or not tok.text.islower() or tok.lower_ in ("report", "reports"):
             continue
-        before = [g for g in groups if g[-1].end <= tok.i and tok.i - g[-1].end <= 4 and g[0].start >= sent.start]
+        before = [g for g in groups if g[-1].end <= tok.i and g[0].start >= sent.start and (
+            tok.i - g[-1].end <= 4 or (tok.i - g[-1].end <= 8 and all(_title_or_name(t) for t in doc[g[-1].end:tok.i])))]
         after = [g for g in groups if g[0].start > tok.i and g[0].start - tok.i <= 2 and tok.i > sent.start and doc[tok.i - 1].text == ","]
         chosen = before[-1] if before else (after[0] if after else None)
         if chosen:
@@ -65,6 +66,11 @@ def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[li
                 reported = reported or speaker
             break
     return reported, speaker
+
+
+def _title_or_name(tok) -> bool:
+    """Part of "Britain's UN ambassador Barbara Woodward": a title word or a name."""
+    return tok.lower_ in ("'s", "’s") or tok.lower_ in TITLE_WORDS or (tok.is_alpha and tok.text[:1].isupper())
 
 
 RESPONSE_NOUNS = {"response", "retaliation", "revenge", "reprisal", "answer"}
