@@ -237,6 +237,21 @@ def test_articles_about_other_crises_score_above_floor():
     # an envoy's post names the organisation, the envoy speaks for the state; "the Gulf state" is the state named last
     ("France's UN ambassador Jerome Bonnafont told the council that the blockade must end and warned of famine.",
      {("FRA", "012", None)}, {("FRA", "warn")}),
+    # intentions are not acts (CAMEO 03); governments protest officially (114), crowds demonstrate (141)
+    ("Norway's government said on Monday it was considering sending more ammunition to Estonia.",
+     {("NOR", "033", "EST")}, {("NOR", "support")}),
+    ("Chile protested against Argentina's decision to build a base near the border.", {("CHL", "114", "ARG")}, {("CHL", "condemn")}),
+    # rejections, sentences, captures, lifted bans, seas named after states, "them", unclaimed bombs, deployments
+    ("The rebels turned down Colombia's offer of talks.", set(), set()),
+    ("Cuba turned down the Spanish proposal.", {("CUB", "120", "ESP")}, set()),
+    ("Iranian authorities sentenced a French citizen to eight years in prison.", {("IRN", "173", "FRA")}, set()),
+    ("Azerbaijani forces captured the town of Shusha.", {("AZE", "192", None)}, set()),
+    ("India lifted its ban on rice exports to Bangladesh.", {("IND", "085", "BGD")}, set()),
+    ("Chinese and Russian bombers flew joint patrols over the Sea of Japan.", set(), set()),
+    ("Mali expelled two Danish diplomats, accusing them of espionage.", {("MLI", "166", "DNK"), ("MLI", "112", "DNK")},
+     {("MLI", "accuse")}),
+    ("A car bomb exploded outside a market in Baghdad.", {("UNIDENTIFIED", "183", "IRQ")}, set()),
+    ("Lithuanian troops were deployed to the border with Belarus.", {("LTU", "154", "BLR")}, set()),
     ("Bahrain accused Qatar of meddling in its affairs, an allegation the Gulf state rejected.",
      {("BHR", "112", "QAT"), ("QAT", "120", "BHR")}, {("BHR", "accuse")}),
     ("Hungary's parliament ratified Finland's bid to join the alliance.", {("HUN", "057", "FIN")}, set()),

@@ -33,6 +33,7 @@ IT_LEADS = {"said", "says", "added", "announced", "claimed", "stated", "warned",
 UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}
 SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "authorities", "government", "regime",
                 "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership"}
+PLACE_HEADS = {"sea", "gulf", "bay", "strait", "straits", "horn", "sea", "isle", "cape", "lake"}
 ENVOY_WORDS = {"ambassador", "envoy", "representative", "mission", "delegate", "delegation", "permanent"}
 STATE_ANAPHORS = {("gulf", "state"), ("gulf", "kingdom"), ("gulf", "emirate"), ("the", "kingdom"), ("the", "emirate"),
                   ("island", "nation"), ("the", "country"), ("gulf", "country"), ("african", "country"), ("asian", "country")}
@@ -117,6 +118,9 @@ class ActorFinder:
                     and not any(m.start == span.end for m in spans):
                 continue  # "Washington Post", "UN Charter", "Russia Today": part of another name
             prev = doc[span.start - 1] if span.start > sent.start else None
+            if prev is not None and prev.lower_ == "of" and span.start - 2 >= sent.start \
+                    and doc[span.start - 2].lower_ in PLACE_HEADS and doc[span.start - 2].text[:1].isupper():
+                continue  # "Sea of Japan", "Gulf of Oman", "Strait of Hormuz": a place named after the state
             locative = kind in ("capital", "name") and prev is not None and prev.lower_ in LOCATIVE_PREPS \
                 and self.registry.actors[actor].type == "state"
             found.append(Found(actor, span.start, span.end, kind, span.text, locative))
@@ -217,12 +221,42 @@ class ActorFinder:
                 j += 1
         return [f for k, f in enumerate(found) if k not in drop]
 
+    @staticmethod
+    def _reporting_verb_before(doc: Doc, i: int, sent: Span) -> int | None:
+        """The index of the reporting verb "it" follows: "said it", "said on Friday it"."""
+        k = i - 1
+        while k >= sent.start and i - k <= 5:
+            word = doc[k]
+            if word.lower_ in IT_LEADS:
+                return k
+            if not (word.lower_ in ("on", "late", "early", "earlier", "later", "yesterday", "today", "also", "in", "a",
+                                    "statement", "that") or word.text[:1].isupper() or word.text.isdigit()):
+                return None
+            k -= 1
+        return None
+
+    @staticmethod
+    def _names_body(doc: Doc, f: Found) -> bool:
+        """A mention that names who acts: not a bare adjective, unless an institution
+        follows it ("the Dutch government", "the Russian defence ministry")."""
+        if f.kind != "adjective":
+            return True
+        return any(t.lower_ in SECTOR_NOUNS for t in doc[f.end:min(len(doc), f.end + 2)])
+
     def _pronouns(self, doc: Doc, sent: Span, found: list[Found], previous_people: list[str]) -> list[Found]:
         out = []
         for tok in doc[sent.start:sent.end]:
-            if tok.lower_ == "it" and tok.i > sent.start and doc[tok.i - 1].lower_ in IT_LEADS:
-                # "Nigeria's army said it killed ...": the reporting verb's subject, else the one state or body named before
-                subject = [f.actor for f in found if tok.i - 3 <= f.end <= tok.i - 1 and f.kind != "adjective"
+            if tok.lower_ == "its" and tok.i > sent.start and doc[tok.i - 1].lower_ in IT_LEADS and tok.i + 1 < sent.end \
+                    and doc[tok.i + 1].lower_ in SECTOR_NOUNS:
+                subject = [f.actor for f in found if tok.i - 4 <= f.end <= tok.i - 1 and self._names_body(doc, f)
+                           and self.registry.actors[f.actor].type == "state"]
+                if subject:  # "the defence ministry said its forces ...": the ministry's state
+                    out.append(Found(subject[-1], tok.i, tok.i + 2, "pronoun", f"{tok.text} {doc[tok.i + 1].text}"))
+                continue
+            verb = self._reporting_verb_before(doc, tok.i, sent) if tok.lower_ == "it" else None
+            if verb is not None:
+                # "Nigeria's army said (on Friday) it killed ...": the reporting verb's subject, else the one state or body named before
+                subject = [f.actor for f in found if verb - 3 <= f.end <= verb and self._names_body(doc, f)
                            and self.registry.actors[f.actor].type != "person"]
                 before = {f.actor for f in found if f.end <= tok.i and self.registry.actors[f.actor].type != "person"}
                 if subject:

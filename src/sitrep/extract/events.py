@@ -76,6 +76,11 @@ LEAD_NOUNS = {"ministers", "minister", "leaders", "leader", "presidents", "heads
               "delegations", "delegates", "representatives", "governments", "armies", "militaries", "forces", "troops",
               "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers"}
 MEDIATION = {"mediate", "offer-mediate"}
+# an act of cooperation someone only intends or offers: CAMEO 03 (express intent to cooperate)
+INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+INTENT_LEADS = {"considering", "considers", "consider", "planning", "plans", "plan", "ready", "willing", "prepared",
+                "intends", "intend", "offered", "offers", "offer", "hopes", "hoping", "wants", "seeks", "seeking",
+                "proposed", "proposes", "propose"}
 NOUNISH_REPORTING = {"state", "states", "report", "reports", "claim", "claims", "note", "notes", "stress"}
 SPEECH_ROOTS = {"01", "02", "10", "11", "12", "13"}  # acts of speech a reporting subject can do
 POSSESSOR_TARGETS = {"ratify"}  # "ratified Sweden's bid": the possessor is the one acted for
@@ -259,6 +264,9 @@ class EventCoder:
             inner = self._inner_targets(doc, mentions, start, end, exclude=set(sources), possessors=trig.name in POSSESSOR_TARGETS)
             if inner and (not targets or end - start > 2):
                 targets = inner  # the object inside the trigger comes before anything after it
+            if not targets and coded and coded[-1].targets and end < sent.end and doc[end].lower_ in ("them", "him", "her") \
+                    and not set(coded[-1].targets) & set(sources):
+                targets = list(coded[-1].targets)  # "expelled three diplomats, accusing them of ...": the same people
             if not targets and code[:2] in ("03", "05", "06", "07") and coded and coded[-1].targets \
                     and coded[-1].sources == sources and start - 1 > sent.start and doc[start - 1].lower_ == "and":
                 targets = list(coded[-1].targets)  # "met X ... and pledged support": to X
@@ -287,6 +295,8 @@ class EventCoder:
                     targets, sources = before, []
             if code[:2] == "19" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
                 code = "145"  # crowds clashing with police: a violent protest, not armed combat
+            if trig.name == "protest" and sources and not any(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
+                code = "114"  # "Seoul protested against Tokyo's claim": an official complaint, not a demonstration
             if trig.name == "kill":  # after the passive: "X had been killed" makes X the target
                 if any(self.registry_person(t) for t in targets):
                     code = "186"
@@ -294,6 +304,8 @@ class EventCoder:
                     code = "180"  # "gunmen killed 20 villagers": violence outside armed combat
             if not sources and code[:2] in FORCE_ROOTS and frame.attackers:
                 sources, inferred = [a for a in frame.attackers if a not in targets], True
+            if not sources and trig.name in ("suicide-bombing",):
+                sources = ["UNIDENTIFIED"]  # "a car bomb exploded near ...": nobody named
             explicit_targets = bool(targets)
             if not targets and code[:2] in FORCE_ROOTS and frame.attacked and sources and not set(frame.attacked) & set(sources):
                 targets = list(frame.attacked)
@@ -305,6 +317,8 @@ class EventCoder:
                 sources, targets = targets, sources  # "X received a phone call from Y": Y called X
             negated = self._negated(doc, start, sent)
             rule = trig.name
+            if code[:2] in INTENT_CODES and self._intended(doc, start, sent):
+                code, rule = INTENT_CODES[code[:2]], f"intent-{trig.name}"  # "is considering sending", "ready to resume"
             if negated and code[:2] in NEGATED_COOPERATION:
                 code, rule, negated = NEGATED_COOPERATION[code[:2]], f"not-{trig.name}", False
             item = Coded(code, sources, targets, start, end, rule, 0.0, inferred)
@@ -455,6 +469,12 @@ class EventCoder:
             return False
         prev = doc[start - 1].lower_
         return prev not in VERB_LEADS and not (prev.endswith("ly") and prev not in ("early", "daily", "likely"))
+
+    @staticmethod
+    def _intended(doc: Doc, start: int, sent: Span) -> bool:
+        """"considering sending", "ready to resume", "offered to host": not done yet."""
+        before = [t.lower_ for t in doc[max(sent.start, start - 3):start]]
+        return any(w in INTENT_LEADS for w in before) and (before[-1:] == ["to"] or doc[start].lower_.endswith("ing"))
 
     @staticmethod
     def _coordinated_after_report(doc: Doc, start: int, clause) -> bool:

@@ -75,7 +75,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "mediation": ("mediate", "mediation", "mediator", "mediating"),
     "aid": ("aid", "assistance", "supplies", "humanitarian", "relief", "food", "medicine", "medical"),
     "release": ("release", "freeing", "free", "hostages", "prisoners", "detainees"),
-    "aid_any": ("aid", "assistance", "donation", "donations", "supplies", "humanitarian", "relief", "food", "medicine", "medical", "weapons", "arms",
+    "aid_any": ("aid", "assistance", "donation", "donations", "defence", "defense", "tanks", "jets", "missiles", "supplies", "humanitarian", "relief", "food", "medicine", "medical", "weapons", "arms",
                 "ammunition", "munitions", "loan", "loans", "funding", "economic", "financial", "rice", "wheat", "grain",
                 "vaccines", "tents", "fuel", "equipment"),
     "humanitarian": ("humanitarian", "relief", "food", "medicine", "medicines", "medical", "rice", "wheat", "grain", "tents",
@@ -194,6 +194,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("042", "visit|travel ~3 =to", name="visit"),
     T("042", "visit", near=3, name="visit-place"),
     T("043", "host|receive|welcome ~4 =in|=at", name="host"),
+    T("043", "host ~3 =summit|=talks|=meeting|=negotiations|=conference", name="host-talks"),
     T("040", "meet", preps=["with"], near=2, name="meet"),
     T("040", "hold|begin|open ~4 =talks|=consultations|=discussions", preps=["with"], name="hold-talks"),
     T("046", "resume|restart|reopen|relaunch ~3 =talks|=negotiations|=dialogue", preps=["with"], name="resume-talks"),
@@ -234,12 +235,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("074", "deploy ~3 =peacekeepers|=peacekeeping", preps=["to", "in"], name="peacekeepers"),
     # 08 yield
     T("0841", "release|free|return ~4 =prisoners|=hostages|=detainees|=captives|=soldiers", near=5, name="release"),
-    T("0871", "agree|accept ~3 =to ~4 =ceasefire|=truce|=armistice", name="accept-ceasefire"),
+    T("0871", "agree|accept ~3 =to|=on ~4 =ceasefire|=truce|=armistice", name="accept-ceasefire"),
     T("0871", "agree|accept|declare|announce ~2 @ceasefire", requires="ceasefire", name="declare-truce"),
     T("0874", "withdraw|pull ~3 =troops|=forces|=out", preps=["from"], name="withdraw-forces"),
     T("0874", "disengage", target="none", name="disengage"),
     T("081", "ease|lift|relax ~3 =restrictions|=curfew", name="ease-restrictions"),
-    T("085", "ease|lift ~3 =sanctions|=embargo|=blockade", preps=["on", "against"], name="lift-sanctions"),
+    T("085", "ease|lift|remove ~3 =sanctions|=embargo|=blockade|=ban|=bans|=tariffs", preps=["on", "against", "from"], name="lift-sanctions"),
     T("086", "allow ~3 =inspectors|=observers|=monitors|=access", name="allow-involvement"),
     T("080", "surrender|capitulate|concede", name="yield"),
     # 09 investigate
@@ -266,6 +267,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 12 reject
     T("120", "reject|dismiss|rebuff|spurn|repudiate", embedding=True, name="reject"),
     T("120", "refuse ~1 =to", name="refuse"),
+    T("120", "turn =down", name="turn-down"),
     T("129", "veto", name="veto"),
     T("120", "block|obstruct|stall", requires="talks_or_aid", name="block"),
     T("128", "defy|flout", name="defy"),
@@ -290,6 +292,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 15 force posture
     T("152", "raise|increase|heighten|reinforce|boost|put|place ~4 @alert", requires="alert", target="none", name="raise-alert"),
     T("154", "mobilize|mobilise|deploy|mass|send ~4 @mobilize", requires="mobilize", preps=["to", "near", "along"], name="mobilize"),
+    T("154", "=troops|=soldiers|=forces|=warships|=reservists ~3 =deployed|=stationed|=redeployed", nominal=True,
+      preps=["to", "near", "along", "in", "with"], name="troops-deployed"),
     T("150", "=show =of =force", target="none", nominal=True, name="show-of-force"),
     # 16 reduce relations
     T("161", "sever|cut|break|downgrade|suspend ~3 =diplomatic|=ties|=relations", preps=["with"], name="cut-ties"),
@@ -300,6 +304,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("162", "suspend|halt|freeze|cut ~3 =aid|=assistance", preps=["to"], name="halt-aid"),
     T("163", "cut|halt|suspend|stop|ban ~3 =gas|=oil|=energy|=supplies|=exports|=imports|=flights|=trade|=shipments",
       preps=["to", "from", "with", "for"], name="cut-supplies"),
+    T("160", "freeze|suspend|end ~2 =participation|=membership|=cooperation", preps=["in", "with"], name="freeze-membership"),
     T("160", "suspend|cancel|scrap|abandon|exit|quit ~5 =treaty|=agreement|=deal|=accord|=pact", preps=["with"],
       name="suspend-treaty"),
     T("143", "boycott", name="boycott"),
@@ -309,6 +314,7 @@ TRIGGERS: tuple[Trigger, ...] = (
       preps=["near", "around", "off", "in"], name="military-drills"),
     # 17 coerce
     T("173", "arrest|detain|jail|imprison", name="arrest"),
+    T("173", "sentence ~5 =to|=in ~2 =prison|=jail|=years|=death|=life", name="sentence"),
     T("175", "use|fire|deploy ~3 @repression", requires="repression", window=4, near=8, name="use-repression"),
     T("174", "deport|expel", refine=(("diplomats", "166"),), name="expel"),
     T("111", "summon ~3 =ambassador|=envoy|=diplomat|=charge|=chargé|=ambassadors|=envoys|=commissioner|=diplomats",
@@ -338,7 +344,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("190", "repel|repulse|thwart|foil ~4 =attack|=attacks|=assault|=offensive|=raid|=incursion|=advance", refine=(),
       target="none", name="repel-attack"),
     T("193", "=exchanged|=exchange|=exchanging =fire|=gunfire", refine=(), preps=["with"], name="exchange-fire"),
-    T("192", "occupy|seize ~2 =territory|=town|=city|=village|=border", name="occupy"),
+    T("192", "occupy|seize|capture|retake ~3 =territory|=town|=city|=village|=border|=settlement|=positions|=airport|=base",
+      name="occupy"),
     T("191", "blockade|besiege", name="blockade"),
     T("196", "violate|breach ~2 =ceasefire|=truce", name="violate-ceasefire"),
     # killings and casualties (the victim is the target; the killer may come from context)
