@@ -33,11 +33,12 @@ IT_LEADS = {"said", "says", "added", "announced", "claimed", "stated", "warned",
 UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}
 SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "authorities", "government", "regime",
                 "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership"}
+SHARED_SHORT_FORMS = {"Congo": {"COG": "COD"}, "Congolese": {"COG": "COD"}}  # surface -> {registry's pick: the other}
 PLACE_HEADS = {"sea", "gulf", "bay", "strait", "straits", "horn", "sea", "isle", "cape", "lake"}
 ENVOY_WORDS = {"ambassador", "envoy", "representative", "mission", "delegate", "delegation", "permanent"}
 STATE_ANAPHORS = {("gulf", "state"), ("gulf", "kingdom"), ("gulf", "emirate"), ("the", "kingdom"), ("the", "emirate"),
                   ("island", "nation"), ("the", "country"), ("gulf", "country"), ("african", "country"), ("asian", "country")}
-BODY_NOUNS = {"group", "militia", "movement", "organisation", "organization", "alliance", "bloc", "council"}
+BODY_NOUNS = {"rebels", "insurgents", "group", "militia", "movement", "organisation", "organization", "alliance", "bloc", "council"}
 PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"),
                  ("both", "states"), ("both", "sides"), ("the", "two"), ("two", "neighbours"), ("two", "neighbors")}
 CANDIDATE_STOP = {
@@ -126,6 +127,7 @@ class ActorFinder:
             found.append(Found(actor, span.start, span.end, kind, span.text, locative))
             if self.registry.actors[actor].type == "person":
                 people_so_far.append(actor)
+        found = self._in_context(doc, found)
         found = self._envoy_titles(doc, found)
         found = self._unnamed(doc, sent, found)
         found = self._sectors(doc, sent, found)
@@ -165,6 +167,26 @@ class ActorFinder:
                 state = (before or place).actor if (before or place) else None
                 if state:
                     f = Found(f"{state}.{CROWDS}", f.start, f.end, f.kind, f.text, f.locative)
+            out.append(f)
+        return out
+
+    def _in_context(self, doc: Doc, found: list[Found]) -> list[Found]:
+        """Short forms two states share ("Congo", "Congolese") name the one the article
+        names in full: the DRC in an article about Kinshasa."""
+        named = doc.memo.get("states named in full")
+        if named is None:
+            spans, _ = self._doc_spans(doc)
+            named = set()
+            for sp in spans:
+                resolved = self.registry.resolve(self.forms.get(sp.text, sp.text), None)
+                if resolved and sp.text not in SHARED_SHORT_FORMS:
+                    named.add(resolved[0])
+            doc.memo["states named in full"] = named
+        out = []
+        for f in found:
+            other = SHARED_SHORT_FORMS.get(f.text, {}).get(f.actor)
+            if other and other in named and f.actor not in named:
+                f = Found(other, f.start, f.end, f.kind, f.text, f.locative)
             out.append(f)
         return out
 

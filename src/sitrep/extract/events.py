@@ -60,7 +60,7 @@ NEGATION_GAP = {"yet", "ever", "formally", "officially", "also", "so", "far", "s
                 "agreed", "want", "wanted", "plan", "planned", "intend", "intended", "decide", "decided", "try", "tried"}
 # a cooperative act that is negated ("would not recognise", "has not yet agreed") is a rejection of it
 NEGATED_COOPERATION = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
-CONTENT_ROOTS = {"02", "05", "10", "12", "13"}  # appeals, demands, rejections, threats: what follows "to"/"that" is their content
+CONTENT_ROOTS = {"02", "05", "10", "11", "12", "13"}  # appeals, demands, rejections, threats: what follows "to"/"that" is their content
 CONTENT_BREAKS = {";", ",", "but", "while", "whereas", "although", "though", "—", "–", "and", "or", "after", "before"}
 RECEIVING_VERBS = inflect("receive") | inflect("get") | {"got", "gotten", "took", "taken"}
 DOING_WORDS = {"approved", "authorized", "authorised", "cleared", "finalised", "finalized", "with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
@@ -76,6 +76,7 @@ LEAD_NOUNS = {"ministers", "minister", "leaders", "leader", "presidents", "heads
               "delegations", "delegates", "representatives", "governments", "armies", "militaries", "forces", "troops",
               "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers"}
 MEDIATION = {"mediate", "offer-mediate"}
+HOSTING = {"host", "host-talks"}
 # an act of cooperation someone only intends or offers: CAMEO 03 (express intent to cooperate)
 INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 INTENT_LEADS = {"considering", "considers", "consider", "planning", "plans", "plan", "ready", "willing", "prepared",
@@ -274,6 +275,7 @@ class EventCoder:
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
             if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) and not nominal \
+                    and trig.name not in MEDIATION \
                     and not passive:
                 sources, targets = sources[:1], sources[1:]  # "Serbia and Kosovo signed an agreement"
             if not targets and code[:2] in ("11", "12"):
@@ -325,7 +327,8 @@ class EventCoder:
             item.nominal = nominal
             item.negated = negated
             item.embedded = negated
-            item.background = doc[clause[0]].lower_ in ("after", "before", "since", "following") and clause[0] > sent.start
+            item.background = doc[clause[0]].lower_ in ("after", "before", "since", "following", "which", "who") \
+                and clause[0] > sent.start  # earlier context, or a relative clause about someone
             item.mutual = trig.name in MUTUAL and code[:2] == "19" and bool(sources) and bool(targets)
             if nominal and code[:2] in FORCE_ROOTS and inferred and (
                     (start > 0 and doc[start - 1].lower_ in ("the", "these", "those", "this", "further", "its", "their"))
@@ -422,6 +425,12 @@ class EventCoder:
         clause set off by commas ("A, which mediated ..., called on ...") it is the
         subject before the relative pronoun."""
         found = self._first_subject(doc, groups, start, clause, allow_locative)
+        if not found and clause[0] >= 1 and doc[clause[0]].lower_ in ("which", "who") \
+                and not any(t.text == "," for t in doc[clause[0] + 1:start]):
+            k = clause[0] - 1 if doc[clause[0] - 1].text == "," else clause[0]
+            before = [g for g in groups if g[-1].end in (k, k - 1) and g[-1].end <= clause[0]]
+            if before:  # "the M23 rebels, who seized Goma": the antecedent acts
+                return self._ids(before[-1])
         if found or clause[0] < 1 or doc[clause[0]].lower_ not in ("which", "who") or doc[clause[0] - 1].text != ",":
             return found
         if not any(t.text == "," for t in doc[clause[0] + 1:start]):
@@ -474,6 +483,8 @@ class EventCoder:
     def _intended(doc: Doc, start: int, sent: Span) -> bool:
         """"considering sending", "ready to resume", "offered to host": not done yet."""
         before = [t.lower_ for t in doc[max(sent.start, start - 3):start]]
+        if before[-2:] in (["is", "to"], ["are", "to"]):
+            return True  # "under the agreement, Rwanda is to withdraw": an undertaking
         return any(w in INTENT_LEADS for w in before) and (before[-1:] == ["to"] or doc[start].lower_.endswith("ing"))
 
     @staticmethod
@@ -664,7 +675,7 @@ class EventCoder:
                 if prev not in ("to", "on", "against", "at", "with", "for", "into", "in", "over", "about"):
                     continue
             if prev == "between" and len(group) >= 2:
-                if trig.name in MEDIATION:
+                if trig.name in MEDIATION | HOSTING:
                     return [a for a in self._ids(group) if a not in exclude]  # "mediating between A and B": both
                 if code[:2] in ("04", "19"):
                     return self._ids(group)[1:]  # "talks between A and B"
@@ -737,7 +748,8 @@ class EventCoder:
                 words = [t.lower_ for t in gap]
                 if any(w in CONTENT_BREAKS and not (w == "and" and t.i + 1 in mention_starts) for w, t in zip(words, gap)):
                     break
-                complement = "to" in words or "that" in words or doc[outer.end - 1].lower_ in ("to", "that")
+                complement = "to" in words or "that" in words or doc[outer.end - 1].lower_ in ("to", "that") \
+                    or (outer.code[:2] == "11" and "of" in words)  # "accused X of backing Y"
                 object_noun = 0 < len(words) <= 3 and words[0] in DETERMINERS and all(t.is_alpha and t.text.islower() for t in gap)
                 if complement or object_noun:
                     inner.embedded = True

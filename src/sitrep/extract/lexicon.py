@@ -70,7 +70,8 @@ def inflect(word: str) -> set[str]:
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "ceasefire": ("ceasefire", "ceasefires", "cease-fire", "truce", "de-escalation", "deescalation", "halt", "cessation",
                   "restraint", "calm", "end", "stop", "stopping", "escalation", "hostilities", "armistice", "de-escalate",
-                  "refrain", "halting", "ending", "de-escalating", "peace"),
+                  "refrain", "halting", "ending", "de-escalating", "peace", "disarm", "disarmament", "demobilise", "lay",
+                  "demobilize"),
     "talks": ("talks", "negotiations", "negotiation", "dialogue", "diplomacy", "meeting", "summit", "negotiate", "solution"),
     "mediation": ("mediate", "mediation", "mediator", "mediating"),
     "aid": ("aid", "assistance", "supplies", "humanitarian", "relief", "food", "medicine", "medical"),
@@ -344,7 +345,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("190", "repel|repulse|thwart|foil ~4 =attack|=attacks|=assault|=offensive|=raid|=incursion|=advance", refine=(),
       target="none", name="repel-attack"),
     T("193", "=exchanged|=exchange|=exchanging =fire|=gunfire", refine=(), preps=["with"], name="exchange-fire"),
-    T("192", "occupy|seize|capture|retake ~3 =territory|=town|=city|=village|=border|=settlement|=positions|=airport|=base",
+    T("192", "occupy|seize|capture|retake ~3 =territory|=town|=city|=village|=border|=settlement|=positions|=airport|=base|=towns|=cities|=villages|=territories|=region|=province|=capital",
       name="occupy"),
     T("191", "blockade|besiege", name="blockade"),
     T("196", "violate|breach ~2 =ceasefire|=truce", name="violate-ceasefire"),

@@ -89,7 +89,7 @@ class Extractor:
             reported, speaker = attribution(doc, span, mentions, groups)
             coded = self.coder.code_sentence(doc, span, mentions, frame, speaker, last_speakers)
             for c in coded:
-                if c.rule in MEDIATION and not c.targets and len(last_pair) == 2:
+                if c.rule in MEDIATION and not c.targets and len(last_pair) == 2 and not c.background:
                     c.targets = [a for a in last_pair if a not in c.sources]  # "talks mediated by X": between the parties
             headline = is_headline(sentence.text)
             event_date, date_basis = dates.date_of(sentence.text, headline)

@@ -60,6 +60,8 @@ def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[li
             tok.i - g[-1].end <= 4 or (tok.i - g[-1].end <= 8 and all(_title_or_name(t) for t in doc[g[-1].end:tok.i])))]
         after = [g for g in groups if g[0].start > tok.i and g[0].start - tok.i <= 2 and tok.i > sent.start and doc[tok.i - 1].text == ","]
         chosen = before[-1] if before else (after[0] if after else None)
+        if tok.i > sent.start and doc[tok.i - 1].lower_ == "and" and groups and groups[0][0].start <= sent.start + 2:
+            chosen = groups[0]  # "Rwanda denies ... and says ...": the sentence's subject speaks
         if chosen:
             speaker = list(dict.fromkeys(m.actor for m in chosen))
             if tok.i > sent.start + len(toks) * 0.6:
@@ -70,7 +72,7 @@ def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[li
 
 def _title_or_name(tok) -> bool:
     """Part of "Britain's UN ambassador Barbara Woodward": a title word or a name."""
-    return tok.lower_ in ("'s", "’s") or tok.lower_ in TITLE_WORDS or (tok.is_alpha and tok.text[:1].isupper())
+    return tok.lower_ in ("'s", "’s", ",") or tok.lower_ in TITLE_WORDS or (tok.is_alpha and tok.text[:1].isupper())
 
 
 RESPONSE_NOUNS = {"response", "retaliation", "revenge", "reprisal", "answer"}
@@ -83,6 +85,10 @@ def justify_statements(doc: Doc, sent: Span, mentions: list[Found], groups, code
     was a response to the killing")."""
     out = []
     toks = list(doc[sent.start:sent.end])
+    self_defence = [toks[k] for k in range(2, len(toks)) if toks[k].lower_ in ("defence", "defense")
+                    and toks[k - 2].lower_ == "self"]  # the tokenizer splits "self-defence"
+    if speaker and self_defence:
+        return [(list(speaker), self_defence[0].i)]  # "says its forces act in self-defence"
     if speaker:
         for k, tok in enumerate(toks[:-1]):
             if tok.lower_ in RESPONSE_NOUNS and toks[k + 1].lower_ in ("to", "for") and k > 0 and \
