@@ -253,6 +253,19 @@ def test_articles_about_other_crises_score_above_floor():
      {("MLI", "accuse")}),
     ("A car bomb exploded outside a market in Baghdad.", {("UNIDENTIFIED", "183", "IRQ")}, set()),
     ("Lithuanian troops were deployed to the border with Belarus.", {("LTU", "154", "BLR")}, set()),
+    # "launch" and "fire" need a weapon or a direction; "fired" a minister is no attack
+    ("North Korea launched a reconnaissance satellite on Tuesday.", set(), set()),
+    ("The president fired the defence minister on Monday.", set(), set()),
+    ("Azerbaijan fired artillery shells at Armenian positions.", {("AZE", "194", "ARM")}, set()),
+    ("Oman launched an investigation into the attack on the tanker.", {("OMN", "090", None)}, set()),
+    # the content of an accusation, with an adverb; a participle after "two foreign tankers"
+    ("Georgia accused Russia of deliberately provoking unrest.", {("GEO", "112", "RUS")}, {("GEO", "accuse")}),
+    ("Greece seized two foreign ships accused of smuggling migrants.", {("GRC", "171", None)}, set()),
+    # protests named by the place they erupt in; joint discussions; refusing to cede
+    ("Protests erupted across Serbia after the collapse of a railway station roof.", {("SRB.CROWDS", "141", None)}, set()),
+    ("Macron and Modi discussed defence cooperation by video call.", {("FRA.MACRON", "041", "IND.MODI")}, set()),
+    ("Greek and Turkish ministers discussed migration in Athens.", {("GRC", "040", "TUR")}, set()),
+    ("Armenia will not cede any territory to Azerbaijan, Pashinyan said.", {("ARM", "124", "AZE")}, set()),
     ("Bahrain accused Qatar of meddling in its affairs, an allegation the Gulf state rejected.",
      {("BHR", "112", "QAT"), ("QAT", "120", "BHR")}, {("BHR", "accuse")}),
     ("Hungary's parliament ratified Finland's bid to join the alliance.", {("HUN", "057", "FIN")}, set()),

@@ -76,6 +76,8 @@ LEAD_NOUNS = {"ministers", "minister", "leaders", "leader", "presidents", "heads
               "delegations", "delegates", "representatives", "governments", "armies", "militaries", "forces", "troops",
               "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers"}
 MEDIATION = {"mediate", "offer-mediate"}
+NUMBER_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many", "dozens",
+                "hundreds", "thousands", "some", "few"}
 HOSTING = {"host", "host-talks"}
 # an act of cooperation someone only intends or offers: CAMEO 03 (express intent to cooperate)
 INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
@@ -199,6 +201,10 @@ class EventCoder:
             window = [t.lower_ for t in doc[start:end]] + self._window(doc, sent, end, trig.window)
             if trig.requires and not self._has(window, trig.requires):
                 continue
+            if trig.unless and self._has([t.lower_ for t in doc[start:end]], trig.unless):
+                continue
+            if trig.name == "discuss" and start > sent.start and doc[start - 1].lower_ == "to":
+                continue  # the purpose of a visit or call, not a separate act
             found.append((trig, start, end, self.order[key]))
         found.sort(key=lambda x: (x[1], -(x[2] - x[1]), x[3]))
         chosen: list[tuple[Trigger, int, int]] = []
@@ -274,7 +280,8 @@ class EventCoder:
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
-            if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) and not nominal \
+            if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) \
+                    and (not nominal or code[:2] == "04") \
                     and trig.name not in MEDIATION \
                     and not passive:
                 sources, targets = sources[:1], sources[1:]  # "Serbia and Kosovo signed an agreement"
@@ -306,6 +313,10 @@ class EventCoder:
                     code = "180"  # "gunmen killed 20 villagers": violence outside armed combat
             if not sources and code[:2] in FORCE_ROOTS and frame.attackers:
                 sources, inferred = [a for a in frame.attackers if a not in targets], True
+            if not sources and code[:2] == "14":
+                place = next((g[0].actor for g in groups if start < g[0].start < clause[1] and g[0].locative), None)
+                if place and "." not in place:
+                    sources = [f"{place}.CROWDS"]  # "protests erupted across Kenya": Kenyans protested
             if not sources and trig.name in ("suicide-bombing",):
                 sources = ["UNIDENTIFIED"]  # "a car bomb exploded near ...": nobody named
             explicit_targets = bool(targets)
@@ -575,8 +586,12 @@ class EventCoder:
         after = doc[start + 1].lower_ if start + 1 < sent.end else "."
         if after not in PARTICIPLE_FOLLOWERS:
             return False  # "the dam threatened its survival": an object follows, so it is the verb
-        return before.lower_ in DETERMINERS or before.lower_ in ("two", "three", "four", "five", "several", "many", "dozens") \
-            or (before.text[:1].isupper() and before.is_alpha and before.i > sent.start)  # "a British couple detained"
+        if before.lower_ in DETERMINERS or before.lower_ in NUMBER_WORDS or before.text.isdigit() \
+                or (before.text[:1].isupper() and before.is_alpha and before.i > sent.start):  # "a British couple detained"
+            return True
+        further = doc[start - 3] if start - 3 >= sent.start else None  # "two foreign tankers accused of"
+        return further is not None and before.is_alpha and before.text.islower() \
+            and (further.lower_ in DETERMINERS or further.lower_ in NUMBER_WORDS or further.text.isdigit())
 
     @staticmethod
     def _inner_targets(doc: Doc, mentions: list[Found], start: int, end: int, exclude: set[str],
@@ -614,7 +629,12 @@ class EventCoder:
     @staticmethod
     def _is_gerund(doc: Doc, start: int) -> bool:
         """'the killing of', 'accused of shelling' are noun phrases, not verbs."""
-        return doc[start].lower_.endswith("ing") and start > 0 and doc[start - 1].lower_ in DETERMINERS | {"of", "for"}
+        if not doc[start].lower_.endswith("ing") or start == 0:
+            return False
+        prev = doc[start - 1].lower_
+        if prev.endswith("ly") and start > 1:  # "accused of deliberately targeting"
+            prev = doc[start - 2].lower_
+        return prev in DETERMINERS | {"of", "for"}
 
     def _between(self, doc: Doc, groups, end: int, clause):
         """'talks between A and B': (sources, targets) = ([A], [B])."""
@@ -692,6 +712,11 @@ class EventCoder:
         if not after or after[0][0].start >= limit:
             return []
         gap = [t.lower_ for t in doc[group[-1].end:after[0][0].start]]
+        from sitrep.extract.lexicon import REPORTING_VERBS
+
+        nxt = doc[after[0][-1].end].lower_ if after[0][-1].end < len(doc) else ""
+        if nxt in REPORTING_VERBS:
+            return []  # "..., Pashinyan said": the speaker, not a second target
         if gap and gap[0] in ("and", ",") and len(gap) <= 4 and all(w in COORD_GAP for w in gap):
             return [a for a in self._ids(after[0]) if a not in exclude]
         return []

@@ -89,6 +89,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "persons": ("prisoners", "detainees", "man", "woman", "men", "women", "people", "person", "civilians", "convicts",
                 "inmates", "protesters", "activists", "soldiers", "journalist", "journalists", "members", "suspects"),
     "against_word": ("against",),
+    # what one launches that is no attack, even if an attack is named after it
+    "not_launched": ("investigation", "inquiry", "probe", "campaign", "appeal", "initiative", "satellite", "satellites",
+                     "bid", "program", "programme", "review", "fund", "website", "plan", "study", "talks", "into"),
     "talks_or_aid": ("talks", "negotiations", "aid", "assistance", "package", "resolution", "deal", "agreement", "sanctions",
                      "membership", "accession", "bid", "plan", "proposal", "funding", "loan", "statement", "decision"),
     "diplomats": ("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "attache", "attaché",
@@ -104,7 +107,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "aggression": ("aggression", "aggressive", "invasion", "act", "attack"),
     "war_crimes": ("crimes", "genocide", "atrocities", "massacre"),
     "law": ("law", "charter", "sovereignty", "norms", "violation", "violating", "violated", "breach", "breaching"),
-    "phone": ("phone", "telephone", "call", "calls", "telephoned", "phoned"),
+    "phone": ("phone", "telephone", "call", "calls", "telephoned", "phoned", "video", "videoconference"),
     "air": ("airstrike", "airstrikes", "air", "missile", "missiles", "drone", "drones", "bombs", "bombing", "bombings",
             "rockets", "rocket", "warplanes", "jets", "aircraft", "bombers", "ballistic", "aerial", "bombed"),
     "artillery": ("artillery", "shelling", "shells", "tanks", "tank", "mortar", "mortars", "howitzer"),
@@ -129,6 +132,7 @@ class Trigger:
     pattern: str
     refine: tuple[tuple[str, str], ...] = ()   # (keyword set, code) checked in the window after the trigger
     requires: str | None = None                 # keyword set that must occur in the window, else no event
+    unless: str | None = None                   # keyword set that must not occur inside the matched words
     target: str = "after"                       # after | none (appeals etc. keep explicit addressees only)
     preps: tuple[str, ...] = ()                 # prepositions that introduce the target ("with", "on", "against")
     nominal: bool = False                       # a noun trigger (its source may be an adjective before it)
@@ -204,6 +208,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("062", "hold|conduct|stage|begin|launch|start ~3 =joint ~2 =exercises|=drills|=manoeuvres|=maneuvers|=patrols|=exercise",
       preps=["with"], name="hold-joint-exercises"),
     T("046", "negotiate", preps=["with"], name="negotiate"),
+    T("040", "discuss", target="none", refine=(("phone", "041"),), window=10, name="discuss"),  # not after "to": "visited Bolivia to discuss trade"
+    T("041", "=video =call|=conference|=link|=calls", preps=["with"], nominal=True, name="video-call"),
     # 05 diplomatic cooperation
     T("051", "praise|commend|hail|laud|welcome|endorse|applaud|back", name="praise"),
     T("051", "thank", name="thank"),
@@ -244,6 +250,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("085", "ease|lift|remove ~3 =sanctions|=embargo|=blockade|=ban|=bans|=tariffs", preps=["on", "against", "from"], name="lift-sanctions"),
     T("086", "allow ~3 =inspectors|=observers|=monitors|=access", name="allow-involvement"),
     T("080", "surrender|capitulate|concede", name="yield"),
+    T("080", "cede|relinquish ~3 =territory|=control|=land|=power|=sovereignty", preps=["to"], name="cede"),
     # 09 investigate
     T("090", "investigate|probe", name="investigate"),
     T("090", "launch|open|order ~3 =investigation|=inquiry|=probe", preps=["into"], name="open-investigation"),
@@ -261,7 +268,7 @@ TRIGGERS: tuple[Trigger, ...] = (
       embedding=True, name="call-aggression"),
     T("1124", "describe|brand|label|call|term ~6 =as ~3 =crime|=crimes|=genocide|=massacre|=terrorism",
       embedding=True, name="call-crime"),
-    T("114", "lodge|file|submit ~3 =complaint|=protest", preps=["with", "against"], name="complain"),
+    T("114", "lodge|file|submit|make ~3 =complaint|=protest|=representations|=objection|=objections|=complaints", preps=["with", "against"], name="complain"),
     T("115", "sue|=lawsuit", preps=["against"], name="lawsuit"),
     T("115", "issue|seek|request ~3 =arrest =warrant|=warrants", preps=["for", "against"], name="arrest-warrant"),
     T("110", "=disapproval|=displeasure", nominal=True, name="disapproval"),
@@ -287,6 +294,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 14 protest
     T("141", "protest|demonstrate|rally|march", preps=["against"], name="protest"),
     T("141", "=took =to =the =streets", target="none", name="took-to-streets"),
+    T("141", "=protests|=demonstrations|=rallies|=unrest =erupted|=broke|=spread|=continued|=flared|=swept", target="none",
+      nominal=True, name="protests-erupted"),
     T("141", "=chanting|=chanted =slogans =against", preps=["against"], name="chant-against"),
     T("142", "=hunger =strike", nominal=True, name="hunger-strike"),
     T("145", "=riot|=riots|=rioting", nominal=True, name="riot"),
@@ -337,8 +346,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("183", "=suicide|=car =bombing|=bomber|=bomb|=attack", nominal=True, name="suicide-bombing"),
     T("182", "beat|torture|assault", name="physical-assault"),
     # 19 fight: verbs and nouns of armed attack
-    T("190", "attack|strike|hit|bomb|pound|shell|=targeted|=targeting|raid|fire|launch|invade|storm|ambush", refine=FIGHT_REFINE,
+    T("190", "attack|strike|hit|bomb|pound|shell|=targeted|=targeting|raid|invade|storm|ambush", refine=FIGHT_REFINE,
       preps=["on", "at", "against", "into", "in"], name="attack"),
+    # "launch" and "fire" are attacks only with a weapon or a direction ("fired the minister", "launched a satellite")
+    T("190", "launch|fire =at|=on|=into|=upon", refine=FIGHT_REFINE, preps=["on", "at", "against", "into", "in"], name="fire-at"),
+    T("190", "launch|fire ~6 =missiles|=missile|=rockets|=rocket|=drones|=drone|=shells|=mortars|=mortar|=attack|=attacks|=strikes|=airstrikes|=offensive|=raid|=raids|=operation|=assault|=barrage|=salvo|=projectiles|=artillery|=shots|=bombs|=torpedoes|=grenades|=incursion|=invasion|=counteroffensive|=counter-offensive",
+      refine=FIGHT_REFINE, preps=["on", "at", "against", "into", "in", "toward", "towards"], unless="not_launched",
+      name="launch-attack"),
     T("190", "=strike|=strikes|=airstrike|=airstrikes|=attack|=attacks|=raids|=bombardment|=offensive|=assault|=bombing|=bombings|=invasion|=incursion",
       refine=FIGHT_REFINE, preps=["on", "against", "in", "targeting"], nominal=True, name="attack-noun"),
     T("193", "clash|fight", refine=(), preps=["with"], name="clash"),
