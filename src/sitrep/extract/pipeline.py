@@ -143,11 +143,24 @@ class Extractor:
             people = [m.actor for m in mentions if self.registry.actors[m.actor].type == "person"]
             recent_people.extend(people)
             previous_people = list(dict.fromkeys(people))
-            last_pair = _pair_of(self.registry, coded) or last_pair
+            last_pair = _subject_pair(self.registry, groups, span.start) or _pair_of(self.registry, coded) or last_pair
         out.events = _dedupe_events(events, self.registry)
         out.statements = _dedupe_statements(statements)
         out.unknown_actors = dict(sorted(unknown.items()))
         return out
+
+
+def _subject_pair(registry: Registry, groups, sentence_start: int) -> list[str] | None:
+    """Two states named together as a sentence's subject ("Washington and Tel Aviv
+    have framed ..."): what "both governments" in the next sentence refers to."""
+    if not groups:
+        return None
+    first = groups[0]
+    ids = list(dict.fromkeys(m.actor for m in first if m.kind not in ("anaphor", "pronoun")))
+    if first[0].start <= sentence_start + 1 and len(ids) == 2 and all(
+            a in registry.actors and registry.actors[a].type == "state" for a in ids):
+        return ids
+    return None
 
 
 def _pair_of(registry: Registry, coded) -> list[str] | None:
