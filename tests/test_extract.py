@@ -266,6 +266,10 @@ def test_articles_about_other_crises_score_above_floor():
     ("Macron and Modi discussed defence cooperation by video call.", {("FRA.MACRON", "041", "IND.MODI")}, set()),
     ("Greek and Turkish ministers discussed migration in Athens.", {("GRC", "040", "TUR")}, set()),
     ("Armenia will not cede any territory to Azerbaijan, Pashinyan said.", {("ARM", "124", "AZE")}, set()),
+    # "both governments": the two states the previous sentence named together as its subject
+    ("Serbia struck a deal with Hungary.\nBelgrade and Budapest have defended the deal as necessary.\n"
+     "Brussels has accused both governments of undermining EU policy.",
+     {("SRB", "057", "HUN"), ("EU", "112", "SRB"), ("EU", "112", "HUN")}, {("EU", "accuse"), ("SRB", "justify"), ("HUN", "justify")}),
     ("Bahrain accused Qatar of meddling in its affairs, an allegation the Gulf state rejected.",
      {("BHR", "112", "QAT"), ("QAT", "120", "BHR")}, {("BHR", "accuse")}),
     ("Hungary's parliament ratified Finland's bid to join the alliance.", {("HUN", "057", "FIN")}, set()),

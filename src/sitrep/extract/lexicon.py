@@ -218,6 +218,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("054", "recognize|recognise", name="recognize"),
     T("055", "apologize|apologise", preps=["to"], name="apologize"),
     T("057", "sign ~4 =agreement|=deal|=accord|=treaty|=pact|=memorandum", preps=["with"], name="sign-agreement"),
+    T("057", "strike|reach|clinch|seal|conclude ~2 =deal|=agreement|=accord|=bargain|=compromise|=pact", preps=["with"],
+      name="strike-deal"),  # "struck a deal with": agreement, not an attack
     T("057", "ratify|approve|endorse ~3 =bid|=membership|=accession|=treaty|=agreement|=deal|=accord|=pact", name="ratify"),
     # 06 material cooperation
     T("062", "=joint =military|=naval =exercises|=drills|=patrols", preps=["with"], nominal=True, name="joint-exercises"),
