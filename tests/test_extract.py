@@ -270,6 +270,16 @@ def test_articles_about_other_crises_score_above_floor():
     ("Serbia struck a deal with Hungary.\nBelgrade and Budapest have defended the deal as necessary.\n"
      "Brussels has accused both governments of undermining EU policy.",
      {("SRB", "057", "HUN"), ("EU", "112", "SRB"), ("EU", "112", "HUN")}, {("EU", "accuse"), ("SRB", "justify"), ("HUN", "justify")}),
+    # one diplomat expelled; bans, demolitions, charges, general strikes, initialled treaties
+    ("Estonia expelled a Russian diplomat on Friday.", {("EST", "166", "RUS")}, set()),
+    ("Iran banned Afghan refugees from entering three provinces.", {("IRN", "172", "AFG")}, set()),
+    ("Armenian prosecutors charged three Azerbaijanis with espionage.", {("ARM", "173", "AZE.CROWDS")}, set()),
+    ("Nigeria's unions called a general strike over fuel prices.", set(), set()),
+    ("Serbia and Kosovo initialled an agreement in Brussels.", {("SRB", "057", "XKX")}, set()),
+    # what a resolution or statement demands is not its sponsor's act; unnamed gunmen's assaults are 18
+    ("Russia vetoed a draft resolution condemning the referendum.", {("RUS", "129", None)}, set()),
+    ("Gunmen stormed a hotel in Mogadishu.", {("UNIDENTIFIED", "180", "SOM")}, set()),
+    ("Chad asked the French military contingent to leave the country.", {("TCD", "020", "FRA")}, set()),
     ("Bahrain accused Qatar of meddling in its affairs, an allegation the Gulf state rejected.",
      {("BHR", "112", "QAT"), ("QAT", "120", "BHR")}, {("BHR", "accuse")}),
     ("Hungary's parliament ratified Finland's bid to join the alliance.", {("HUN", "057", "FIN")}, set()),

@@ -32,7 +32,8 @@ LOCATIVE_PREPS = {"in", "at", "near", "from", "over", "across", "inside", "outsi
 IT_LEADS = {"said", "says", "added", "announced", "claimed", "stated", "warned", "insisted", "confirmed", "that"}
 UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}
 SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "authorities", "government", "regime",
-                "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership"}
+                "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership", "prosecutors",
+                "courts", "court", "guards", "coastguard", "intelligence"}
 SHARED_SHORT_FORMS = {"Congo": {"COG": "COD"}, "Congolese": {"COG": "COD"}}  # surface -> {registry's pick: the other}
 PLACE_HEADS = {"sea", "gulf", "bay", "strait", "straits", "horn", "sea", "isle", "cape", "lake"}
 ENVOY_WORDS = {"ambassador", "envoy", "representative", "mission", "delegate", "delegation", "permanent"}
@@ -87,6 +88,7 @@ class Alias:
 class ActorFinder:
     def __init__(self, nlp: Language, registry: Registry):
         self.registry = registry
+        self.capitals = {a.capital for a in registry.actors.values() if a.capital}  # "in Brussels" is a place
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         forms: set[str] = set()
         for alias in registry.index:
@@ -123,7 +125,7 @@ class ActorFinder:
                     and doc[span.start - 2].lower_ in PLACE_HEADS and doc[span.start - 2].text[:1].isupper():
                 continue  # "Sea of Japan", "Gulf of Oman", "Strait of Hormuz": a place named after the state
             locative = kind in ("capital", "name") and prev is not None and prev.lower_ in LOCATIVE_PREPS \
-                and self.registry.actors[actor].type == "state"
+                and (self.registry.actors[actor].type == "state" or kind == "capital" or span.text in self.capitals)  # "in Brussels": a place
             found.append(Found(actor, span.start, span.end, kind, span.text, locative))
             if self.registry.actors[actor].type == "person":
                 people_so_far.append(actor)

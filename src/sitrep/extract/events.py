@@ -83,7 +83,7 @@ HOSTING = {"host", "host-talks"}
 INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 INTENT_LEADS = {"considering", "considers", "consider", "planning", "plans", "plan", "ready", "willing", "prepared",
                 "intends", "intend", "offered", "offers", "offer", "hopes", "hoping", "wants", "seeks", "seeking",
-                "proposed", "proposes", "propose"}
+                "proposed", "proposes", "propose", "pledged", "pledges", "pledge", "promised", "promises", "vowed"}
 NOUNISH_REPORTING = {"state", "states", "report", "reports", "claim", "claims", "note", "notes", "stress"}
 SPEECH_ROOTS = {"01", "02", "10", "11", "12", "13"}  # acts of speech a reporting subject can do
 POSSESSOR_TARGETS = {"ratify"}  # "ratified Sweden's bid": the possessor is the one acted for
@@ -185,6 +185,11 @@ class EventCoder:
             if not trig.nominal and trig.code[:2] in FORCE_ROOTS and doc[start].lower_.endswith("ing") \
                     and self._participle_modifier(doc, start, sent, covered):
                 continue  # "sanctions against Russia targeting its fleet": describes a noun
+            if not trig.nominal and trig.code[:2] not in FORCE_ROOTS and doc[start].lower_.endswith("ing") \
+                    and start > sent.start and start - 1 not in covered and doc[start - 1].is_alpha \
+                    and doc[start - 1].text.islower() and doc[start - 1].lower_ not in VERB_LEADS | ASPECT_VERBS | INTENT_LEADS \
+                    and not doc[start - 1].lower_.endswith(("ly", "ing")):  # "considering sending" is a verb chain
+                continue  # "a draft resolution demanding a ceasefire": what the resolution says
             if self._hypothetical(doc, start, sent):
                 continue  # "if it provides lethal aid": a condition, not an act
             if trig.code[:2] == "14" and start > sent.start and doc[start - 1].lower_ in ("to", "in"):
@@ -311,6 +316,8 @@ class EventCoder:
                     code = "186"
                 elif sources and all(a in UNNAMED_ATTACKERS for a in sources):
                     code = "180"  # "gunmen killed 20 villagers": violence outside armed combat
+            elif trig.name == "attack" and sources and all(a in UNNAMED_ATTACKERS for a in sources) and code == "190":
+                code = "180"  # "gunmen stormed a church": an assault, not armed combat between forces
             if not sources and code[:2] in FORCE_ROOTS and frame.attackers:
                 sources, inferred = [a for a in frame.attackers if a not in targets], True
             if not sources and code[:2] == "14":

@@ -37,7 +37,7 @@ DOUBLE_FINAL = {"ban", "plan", "stop", "drop", "ship", "rob", "admit", "commit",
                 "expel", "repel", "propel", "compel", "kidnap", "slap", "patrol", "control", "annul", "dispel", "spur", "stab",
                 "swap", "chop", "grab", "trap", "tap", "strip", "drip", "nip", "clip", "rebel", "format"}
 # British spelling doubles a final l where American does not; news uses both
-BOTH_SPELLINGS = {"label", "travel", "cancel", "signal", "model", "fuel", "level", "channel", "total"}
+BOTH_SPELLINGS = {"initial", "label", "travel", "cancel", "signal", "model", "fuel", "level", "channel", "total"}
 
 
 def inflect(word: str) -> set[str]:
@@ -115,7 +115,6 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "mass_violence": ("massacre", "massacred", "genocide", "massacres"),
     "alert": ("alert", "readiness", "high alert", "combat readiness", "state of alert"),
     "mobilize": ("troops", "reservists", "reserves", "forces", "soldiers", "warships", "carrier", "battalions", "fighter"),
-    "diplomats": ("ambassador", "diplomats", "envoy", "embassy", "diplomatic"),
     "peacekeepers": ("peacekeepers", "peacekeeping", "monitors", "observers"),
     "inspectors": ("inspectors", "inspection", "inspections"),
     "hostile_act": ("attack", "attacks", "aggression", "strike", "strikes", "provocation", "provocations", "assault",
@@ -175,7 +174,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("020", "urge|appeal|implore|beseech|plead", refine=APPEAL_REFINE, embedding=True, name="urge"),
     T("020", "appeal|plead ~1 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="appeal-for"),
     T("020", "press|push ~2 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="press-for"),
-    T("020", "ask|invite ~3 =to", refine=APPEAL_REFINE, embedding=True, name="ask-to"),
+    T("020", "ask|invite ~6 =to", refine=APPEAL_REFINE, embedding=True, name="ask-to"),
     T("020", "=call|=calls|=appeal|=appeals =for", refine=APPEAL_REFINE, target="none", nominal=True, embedding=True, name="call-for-noun"),
     T("0256", "reiterate|repeat|renew|reaffirm|voice|express ~3 =support =for ~3 @ceasefire", target="none", name="support-ceasefire"),
     # 03 intent to cooperate
@@ -183,7 +182,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("036", "offer ~2 =to =host ~2 =talks|=negotiations", target="none", name="offer-host-talks"),
     T("033", "offer|pledge|promise ~3 =aid|=assistance|=support", preps=["to"], name="pledge-aid"),
     T("030", "pledge|vow|promise ~2 =to =support|=help|=cooperate|=defend|=stand", name="pledge-support"),
-    T("030", "agree ~1 =to =coordinate|=cooperate|=work|=stay|=maintain|=strengthen", preps=["with"], name="agree-to-cooperate"),
+    T("030", "agree ~1 =to =coordinate|=cooperate|=work|=stay|=maintain|=strengthen|=form|=establish|=create|=set|=boost|=deepen|=expand",
+      preps=["with"], name="agree-to-cooperate"),
     T("030", "pledge ~1 =allegiance", preps=["to"], name="pledge-allegiance"),
     T("0841", "swap|exchange|trade ~4 =prisoners|=captives|=detainees|=hostages|=bodies|=pows", name="swap-prisoners"),
     T("0841", "agree|approve ~3 =prisoner|=hostage ~1 =exchange|=swap|=release", name="agree-exchange"),
@@ -217,7 +217,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("052", "defend ~2 =right|=decision|=position", name="defend-verbally"),
     T("054", "recognize|recognise", name="recognize"),
     T("055", "apologize|apologise", preps=["to"], name="apologize"),
-    T("057", "sign ~4 =agreement|=deal|=accord|=treaty|=pact|=memorandum", preps=["with"], name="sign-agreement"),
+    T("057", "sign|initial ~4 =agreement|=deal|=accord|=treaty|=pact|=memorandum", preps=["with"], name="sign-agreement"),
     T("057", "strike|reach|clinch|seal|conclude ~2 =deal|=agreement|=accord|=bargain|=compromise|=pact", preps=["with"],
       name="strike-deal"),  # "struck a deal with": agreement, not an attack
     T("057", "ratify|approve|endorse ~3 =bid|=membership|=accession|=treaty|=agreement|=deal|=accord|=pact", name="ratify"),
@@ -300,6 +300,7 @@ TRIGGERS: tuple[Trigger, ...] = (
       nominal=True, name="protests-erupted"),
     T("141", "=chanting|=chanted =slogans =against", preps=["against"], name="chant-against"),
     T("142", "=hunger =strike", nominal=True, name="hunger-strike"),
+    T("143", "=general =strike|=strikes", nominal=True, target="none", name="general-strike"),
     T("145", "=riot|=riots|=rioting", nominal=True, name="riot"),
     # 15 force posture
     T("152", "raise|increase|heighten|reinforce|boost|put|place ~4 @alert", requires="alert", target="none", name="raise-alert"),
@@ -309,7 +310,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("150", "=show =of =force", target="none", nominal=True, name="show-of-force"),
     # 16 reduce relations
     T("161", "sever|cut|break|downgrade|suspend ~3 =diplomatic|=ties|=relations", preps=["with"], name="cut-ties"),
-    T("166", "expel|recall|withdraw ~3 @diplomats", name="expel-diplomats"),
+    T("166", "expel|recall|withdraw ~3 @diplomats", preps=["from", "to", "in"], name="expel-diplomats"),
     T("163", "impose|announce|slap|tighten ~4 @sanctions", requires="sanctions", preps=["on", "against"], name="impose-sanctions"),
     T("163", "freeze ~3 =assets|=accounts|=funds|=reserves", preps=["of", "belonging", "held"], name="freeze-assets"),
     T("164", "suspend|halt|freeze|break|end|abandon ~3 =talks|=negotiations", preps=["with"], name="halt-talks"),
@@ -322,10 +323,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("143", "boycott", name="boycott"),
     T("163", "close|shut|seal ~3 =border|=borders|=crossing|=crossings|=airspace|=ports", preps=["with", "to"], name="close-border"),
     T("161", "close|shut ~2 =embassy|=embassies|=consulate|=consulates", preps=["in"], name="close-embassy"),
-    T("150", "conduct|hold|stage|launch|begin|start ~3 =drills|=exercises|=manoeuvres|=maneuvers|=wargames",
+    T("150", "conduct|hold|stage|launch|begin|start|announce ~3 =drills|=exercises|=manoeuvres|=maneuvers|=wargames",
       preps=["near", "around", "off", "in"], name="military-drills"),
     # 17 coerce
     T("173", "arrest|detain|jail|imprison", name="arrest"),
+    T("173", "charge|indict ~4 =with", name="charge-with"),
+    T("172", "ban|bar ~3 =from", name="ban-from"),
+    T("1712", "blow =up", name="blow-up"),
     T("173", "sentence ~5 =to|=in ~2 =prison|=jail|=years|=death|=life", name="sentence"),
     T("175", "use|fire|deploy ~3 @repression", requires="repression", window=4, near=8, name="use-repression"),
     T("174", "deport|expel", refine=(("diplomats", "166"),), name="expel"),
