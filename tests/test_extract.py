@@ -301,3 +301,24 @@ def test_trigger_alternatives_are_single_words():
         slots = trig.pattern.split()
         kinds = {a.startswith("=") for a in slots[0].split("|")}
         assert not (len(slots) > 1 and kinds == {True, False}), f"{trig.name}: {trig.pattern}"
+
+
+def test_lexicon_keyword_sets_are_defined_once_and_exist():
+    """A keyword set defined twice silently keeps only the last definition (this hid
+    "diplomat" from the expulsion refinement); a rule naming a missing set crashes
+    the first article that reaches it."""
+    import ast
+    import inspect
+
+    from sitrep.extract import lexicon
+    from sitrep.extract.lexicon import KEYWORDS, TRIGGERS
+
+    tree = ast.parse(inspect.getsource(lexicon))
+    literal = next(node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)
+                   and getattr(node.target, "id", "") == "KEYWORDS")
+    names = [k.value for k in literal.keys]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    used = {trig.requires for trig in TRIGGERS} | {trig.unless for trig in TRIGGERS} | \
+        {keyset for trig in TRIGGERS for keyset, _ in trig.refine} | \
+        {word[1:] for trig in TRIGGERS for slot in trig.pattern.split() for word in slot.split("|") if word.startswith("@")}
+    assert used - {None} <= set(KEYWORDS), sorted(used - {None} - set(KEYWORDS))
