@@ -60,7 +60,7 @@ NEGATION_GAP = {"yet", "ever", "formally", "officially", "also", "so", "far", "s
                 "agreed", "want", "wanted", "plan", "planned", "intend", "intended", "decide", "decided", "try", "tried"}
 # a cooperative act that is negated ("would not recognise", "has not yet agreed") is a rejection of it
 NEGATED_COOPERATION = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
-CONTENT_ROOTS = {"02", "05", "10", "11", "12", "13"}  # appeals, demands, rejections, threats: what follows "to"/"that" is their content
+CONTENT_ROOTS = {"01", "02", "05", "10", "11", "12", "13", "14"}  # appeals, demands, rejections, threats: what follows "to"/"that" is their content
 CONTENT_BREAKS = {";", ",", "but", "while", "whereas", "although", "though", "—", "–", "and", "or", "after", "before"}
 RECEIVING_VERBS = inflect("receive") | inflect("get") | {"got", "gotten", "took", "taken"}
 DOING_WORDS = {"approved", "authorized", "authorised", "cleared", "finalised", "finalized", "with", "launched", "launch", "launches", "launching", "carried", "conducted", "conducts", "staged",
@@ -782,6 +782,8 @@ class EventCoder:
                     break
                 complement = "to" in words or "that" in words or doc[outer.end - 1].lower_ in ("to", "that") \
                     or (outer.code[:2] == "11" and "of" in words)  # "accused X of backing Y"
+                if outer.code[:2] == "01":  # "warned that an attack would threaten peace": only a foreseen act
+                    complement = "that" in words and any(w in ("would", "could", "might", "may", "will") for w in words)
                 object_noun = 0 < len(words) <= 3 and words[0] in DETERMINERS and all(t.is_alpha and t.text.islower() for t in gap)
                 if complement or object_noun:
                     inner.embedded = True
