@@ -143,11 +143,12 @@ def test_articles_about_other_crises_score_above_floor():
     """Wire-style articles on the India-Pakistan ceasefire and the siege of El Fasher
     (data/eval/article_gold.yaml): coreference ("Its army said it ...", "the Gulf
     state"), "both countries", mediation without named parties, background clauses,
-    coordinated speech verbs, envoys' titles, relative clauses, armed groups."""
+    coordinated speech verbs, envoys' titles, relative clauses, armed groups, "the Iran-aligned group",
+    threats ("would pay a heavy price") and justifications ("necessary and proportionate")."""
     articles = PROJ_ROOT / "data/eval/articles"
     scores = {s.name: s for s in evaluate(PROJ_ROOT / "data/eval/article_gold.yaml",
                                           [articles / "india_pakistan_ceasefire.txt", articles / "sudan_el_fasher.txt",
-                                           articles / "drc_rwanda_deal.txt"])}
+                                           articles / "drc_rwanda_deal.txt", articles / "red_sea_strikes.txt"])}
     assert scores["events (src, root, tgt)"].f1 >= 0.85
     assert scores["statements (speaker, stance)"].f1 >= 0.8
     assert scores["actors"].recall == 1.0
@@ -288,6 +289,12 @@ def test_articles_about_other_crises_score_above_floor():
     ("Norway handed over a batch of air defence systems to Ukraine.", {("NOR", "072", "UKR")}, set()),
     ("Mali revoked its defence agreement with France.", {("MLI", "160", "FRA")}, set()),
     ("The European Parliament condemned Georgia's foreign agents law.", {("EU.PARLIAMENT", "111", "GEO")}, {("EU.PARLIAMENT", "condemn")}),
+    # "X-backed" describes someone else, "X-led" keeps the leader; threats by a speaker; bare "called it aggression"
+    ("Russian-backed separatists shelled the town of Avdiivka.", set(), set()),
+    ("The Saudi-led coalition struck Houthi positions in Hodeidah.", {("SAU", "190", "HOUTHIS")}, set()),
+    ("A Hamas official said Israel would pay a heavy price for what he called a massacre.",
+     {("HAMAS", "138", "ISR"), ("HAMAS", "1124", None)}, {("HAMAS", "warn"), ("HAMAS", "condemn")}),
+    ("Kyiv said the strikes were necessary and proportionate.", set(), {("UKR", "justify")}),
     ("Bahrain accused Qatar of meddling in its affairs, an allegation the Gulf state rejected.",
      {("BHR", "112", "QAT"), ("QAT", "120", "BHR")}, {("BHR", "accuse")}),
     ("Hungary's parliament ratified Finland's bid to join the alliance.", {("HUN", "057", "FIN")}, set()),

@@ -35,6 +35,10 @@ SECTOR_NOUNS = {"police", "army", "military", "troops", "soldiers", "forces", "a
                 "navy", "officials", "ministry", "parliament", "junta", "administration", "leadership", "prosecutors",
                 "courts", "court", "guards", "coastguard", "intelligence"}
 SHARED_SHORT_FORMS = {"Congo": {"COG": "COD"}, "Congolese": {"COG": "COD"}}  # surface -> {registry's pick: the other}
+# "the Iran-aligned group", "a London-based firm": someone else; but a "Saudi-led coalition" acts under Saudi
+# lead and a "British-owned tanker" is British, so -led, -owned, -run and -controlled keep the state
+ALIGNED_WORDS = {"aligned", "backed", "allied", "based", "linked", "supported", "sponsored", "friendly", "funded",
+                 "armed", "affiliated", "leaning", "inspired"}
 PLACE_HEADS = {"sea", "gulf", "bay", "strait", "straits", "horn", "sea", "isle", "cape", "lake"}
 ENVOY_WORDS = {"ambassador", "envoy", "representative", "mission", "delegate", "delegation", "permanent"}
 STATE_ANAPHORS = {("gulf", "state"), ("gulf", "kingdom"), ("gulf", "emirate"), ("the", "kingdom"), ("the", "emirate"),
@@ -121,6 +125,8 @@ class ActorFinder:
                     and not any(m.start == span.end for m in spans):
                 continue  # "Washington Post", "UN Charter", "Russia Today": part of another name
             prev = doc[span.start - 1] if span.start > sent.start else None
+            if span.end + 1 < sent.end and doc[span.end].text == "-" and doc[span.end + 1].lower_ in ALIGNED_WORDS:
+                continue  # "the Iran-aligned group", "Russian-backed separatists": describes someone else
             if prev is not None and prev.lower_ == "of" and span.start - 2 >= sent.start \
                     and doc[span.start - 2].lower_ in PLACE_HEADS and doc[span.start - 2].text[:1].isupper():
                 continue  # "Sea of Japan", "Gulf of Oman", "Strait of Hormuz": a place named after the state
@@ -305,6 +311,10 @@ class ActorFinder:
         out = []
         for k in range(sent.start, sent.end - 1):
             a, b = doc[k], doc[k + 1]
+            if a.lower_ == "the" and k + 4 < sent.end and doc[k + 2].text == "-" and doc[k + 3].lower_ in ALIGNED_WORDS \
+                    and doc[k + 4].lower_ in BODY_NOUNS and k + 4 not in taken:
+                out.append(Found(last_body, a.i, k + 5, "anaphor", " ".join(t.text for t in doc[k:k + 5])))
+                continue  # "the Iran-aligned group"
             if a.lower_ == "the" and b.lower_ in BODY_NOUNS and k not in taken and k + 1 not in taken:
                 nxt = doc[k + 2].text if k + 2 < sent.end else ""
                 if nxt[:1].isupper() or nxt in ("of", "'s", "’s"):

@@ -243,6 +243,7 @@ class EventCoder:
         if not triggers:
             return []
         groups = self._groups(doc, mentions)
+        mention_starts = {m.start for m in mentions}
         mention_ends = {m.end for m in mentions if m.kind != "adjective"  # "Israeli strikes" is a noun phrase
                         and not (m.start > 0 and doc[m.start - 1].lower_ in DETERMINERS)}  # and so is "the US strikes"
         clauses = self._clauses(doc, sent, {m.start for m in mentions})
@@ -270,6 +271,9 @@ class EventCoder:
             if not sources and (not nominal or code[:2] == "04") and speaker and code[:2] in SPEECH_ROOTS \
                     and self._coordinated_after_report(doc, start, clause):
                 sources = list(speaker)  # "X said Y ... and vowed to respond": X vowed
+            if not sources and not nominal and speaker and code[:2] in SPEECH_ROOTS and start > sent.start \
+                    and doc[start - 1].lower_ in ("he", "she", "they", "we") and (start - 1) not in mention_starts:
+                sources = list(speaker)  # "for what he called aggression": the speaker, not the clause's first actor
             if not sources and (not nominal or code[:2] == "04"):
                 sources = self._subject(doc, groups, start, clause)
             if not sources and last_source and code[:2] in VERBAL_ROOTS:
@@ -330,6 +334,9 @@ class EventCoder:
                 place = next((g[0].actor for g in groups if start < g[0].start < clause[1] and g[0].locative), None)
                 if place and "." not in place:
                     sources = [f"{place}.CROWDS"]  # "protests erupted across Kenya": Kenyans protested
+            if trig.name == "pay-price":
+                threatened = self._subject(doc, groups, start, clause)
+                sources, targets, inferred = list(speaker), [a for a in threatened if a not in speaker], False
             if not sources and trig.name in ("suicide-bombing",):
                 sources = ["UNIDENTIFIED"]  # "a car bomb exploded near ...": nobody named
             explicit_targets = bool(targets)
@@ -630,7 +637,7 @@ class EventCoder:
         """Is a force noun the object of a verb of doing ("responded with", "launched",
         "carried out", "conducted")? Up to three modifiers may stand between."""
         k = start - 1
-        while k >= clause[0] and start - k <= 4:
+        while k >= clause[0] and start - k <= 6:
             word = doc[k].lower_
             if word in DOING_WORDS or (word == "for" and k > clause[0] and doc[k - 1].lower_ in ("blamed", "responsible")):
                 return True  # "... were blamed for a cyberattack on ..."

@@ -122,7 +122,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
                     "invasion", "incursion", "escalation", "force", "forcefully", "militarily", "firmly", "decisively",
                     "harshly", "crushing", "violation", "violations"),
     "justify": ("necessary", "self-defence", "self-defense", "legitimate", "justified", "security", "defensive", "preemptive",
-                "pre-emptive", "right"),
+                "pre-emptive", "right", "proportionate", "defence", "defense"),
 }
 
 
@@ -157,6 +157,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("012", "warn|caution", requires="pessimism", target="none", window=18, name="warn-pessimistic"),
     T("012", "express|voice|raise ~2 =concern|=concerns|=alarm|=pessimism", target="none", name="express-concern"),
     T("012", "=deeply|=gravely|=seriously =concerned|=alarmed", target="none", name="deeply-concerned"),
+    T("012", "=with ~1 =concern|=alarm|=worry", target="none", nominal=True, name="with-concern"),
     T("013", "express|voice ~2 =hope|=optimism|=confidence", target="none", name="express-hope"),
     T("011", "decline ~1 =to =comment", target="none", name="decline-comment"),
     T("015", "claim|acknowledge|admit ~1 =responsibility", target="after", name="claim-responsibility"),
@@ -173,6 +174,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("020", "call ~3 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="call-for"),
     T("020", "call ~2 =on|=upon", refine=APPEAL_REFINE, embedding=True, name="call-on"),
     T("020", "urge|appeal|implore|beseech|plead", refine=APPEAL_REFINE, embedding=True, name="urge"),
+    T("020", "request ~4 =meeting|=session|=talks|=assistance|=help|=extradition|=consultations", refine=APPEAL_REFINE,
+      target="none", name="request"),
     T("020", "appeal|plead ~1 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="appeal-for"),
     T("020", "press|push ~2 =for", refine=APPEAL_REFINE, target="none", embedding=True, name="press-for"),
     T("020", "ask|invite ~6 =to", refine=APPEAL_REFINE, embedding=True, name="ask-to"),
@@ -270,6 +273,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("112", "accuse|blame", refine=ACCUSE_REFINE, embedding=True, name="accuse"),
     T("1123", "describe|brand|label|call|term|characterize|characterise ~6 =as ~4 =aggression|=invasion",
       embedding=True, name="call-aggression"),
+    T("1123", "call|term ~3 =aggression|=invasion", embedding=True, name="called-aggression"),  # "what he called a blatant aggression"
+    T("1124", "call|term ~3 =crime|=crimes|=genocide|=massacre|=terrorism", embedding=True, name="called-crime"),
     T("1124", "describe|brand|label|call|term ~6 =as ~3 =crime|=crimes|=genocide|=massacre|=terrorism",
       embedding=True, name="call-crime"),
     T("114", "lodge|file|submit|make ~3 =complaint|=protest|=representations|=objection|=objections|=complaints", preps=["with", "against"], name="complain"),
@@ -293,6 +298,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("138", "vow|promise|pledge ~1 =to =retaliate|=respond|=avenge|=punish", name="vow-to-retaliate"),
     T("138", "=would|=will ~2 respond|retaliate|avenge", requires="hostile_act", target="none", window=8, name="would-respond"),
     T("138", "=would|=will ~2 =hit|=strike =back", target="none", name="would-hit-back"),
+    T("138", "=would|=will =not =hesitate", target="none", name="would-not-hesitate"),
+    T("138", "=would|=will =pay ~2 =price|=prices", target="none", name="pay-price"),  # "X would pay a heavy price": a threat to X
     T("138", "=would|=will =be =a =target|=targets", target="none", name="will-be-target"),
     T("139", "=ultimatum", nominal=True, name="ultimatum"),
     # 14 protest

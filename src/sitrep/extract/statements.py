@@ -75,6 +75,7 @@ def _title_or_name(tok) -> bool:
     return tok.lower_ in ("'s", "’s", ",") or tok.lower_ in TITLE_WORDS or (tok.is_alpha and tok.text[:1].isupper())
 
 
+JUSTIFY_WORDS = {"necessary", "defensive", "legitimate", "justified", "proportionate", "lawful"}
 RESPONSE_NOUNS = {"response", "retaliation", "revenge", "reprisal", "answer"}
 
 
@@ -87,6 +88,10 @@ def justify_statements(doc: Doc, sent: Span, mentions: list[Found], groups, code
     toks = list(doc[sent.start:sent.end])
     self_defence = [toks[k] for k in range(2, len(toks)) if toks[k].lower_ in ("defence", "defense")
                     and toks[k - 2].lower_ == "self"]  # the tokenizer splits "self-defence"
+    copula = next((k for k, t in enumerate(toks) if t.lower_ in ("was", "were", "is", "are")), None)
+    if speaker and not self_defence and copula is not None and any(
+            t.lower_ in JUSTIFY_WORDS for t in toks[copula + 1:copula + 5]):
+        self_defence = [toks[copula]]  # "said the action was necessary and proportionate"
     if speaker and self_defence:
         return [(list(speaker), self_defence[0].i)]  # "says its forces act in self-defence"
     if speaker:
