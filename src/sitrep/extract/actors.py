@@ -42,7 +42,8 @@ ALIGNED_WORDS = {"aligned", "backed", "allied", "based", "linked", "supported", 
 PLACE_HEADS = {"sea", "gulf", "bay", "strait", "straits", "horn", "sea", "isle", "cape", "lake"}
 ENVOY_WORDS = {"ambassador", "envoy", "representative", "mission", "delegate", "delegation", "permanent"}
 STATE_ANAPHORS = {("gulf", "state"), ("gulf", "kingdom"), ("gulf", "emirate"), ("the", "kingdom"), ("the", "emirate"),
-                  ("island", "nation"), ("the", "country"), ("gulf", "country"), ("african", "country"), ("asian", "country")}
+                  ("island", "nation"), ("the", "country"), ("gulf", "country"), ("african", "country"), ("asian", "country"),
+                  ("the", "island")}
 BODY_NOUNS = {"rebels", "insurgents", "group", "militia", "movement", "organisation", "organization", "alliance", "bloc", "council"}
 PAIR_ANAPHORS = {("both", "governments"), ("both", "countries"), ("two", "governments"), ("two", "countries"), ("both", "nations"),
                  ("both", "states"), ("both", "sides"), ("the", "two"), ("two", "neighbours"), ("two", "neighbors")}
@@ -331,8 +332,8 @@ class ActorFinder:
             a, b = doc[k - 1], doc[k]
             if (a.lower_, b.lower_) not in STATE_ANAPHORS or k in taken or k - 1 in taken:
                 continue
-            if k + 1 < sent.end and doc[k + 1].lower_ in ("'s", "’s", "of"):
-                continue  # "the country's army", "the kingdom of ...": leave to other rules
+            if k + 1 < sent.end and doc[k + 1].lower_ == "of":
+                continue  # "the kingdom of Saudi Arabia" names itself
             states = [f.actor for f in found if f.end <= k - 1 and f.kind != "adjective"
                       and self.registry.actors[f.actor].type == "state"]
             actor = states[-1] if states else last_state

@@ -69,12 +69,15 @@ REMARK_NOUNS = {"remarks", "remark", "comments", "comment", "statement", "statem
                 "accusations", "accusation", "claims", "claim", "speech", "rhetoric", "warning", "warnings", "allegation",
                 "allegations", "charge", "charges"}
 UNNAMED_ATTACKERS = {"UNIDENTIFIED"}
+LEADER_WORDS = {"leader", "commander", "chief", "general", "spokesman", "official", "founder", "head"}
 ASPECT_VERBS = {"began", "begin", "begins", "started", "start", "starts", "continued", "continue", "continues", "kept", "keep",
                 "keeps", "stopped", "stop", "resumed", "resume", "halted", "were", "was", "is", "are", "be", "been", "am",
                 "without", "by", "after", "before", "for", "of", "and", "or", "while", "from", "in", "on"}
 LEAD_NOUNS = {"ministers", "minister", "leaders", "leader", "presidents", "heads", "head", "officials", "envoys",
               "delegations", "delegates", "representatives", "governments", "armies", "militaries", "forces", "troops",
-              "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers"}
+              "navies", "chiefs", "spokesmen", "parliaments", "presidents", "premiers", "council", "government", "emir",
+              "king", "sultan", "prince", "chancellor", "secretary", "spokesman", "spokeswoman", "spokesperson",
+              "ambassador", "envoy", "president", "premier", "queen", "monarch"}
 MEDIATION = {"mediate", "offer-mediate"}
 NUMBER_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many", "dozens",
                 "hundreds", "thousands", "some", "few"}
@@ -322,18 +325,21 @@ class EventCoder:
             if trig.name == "protest" and sources and not any(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
                 code = "114"  # "Seoul protested against Tokyo's claim": an official complaint, not a demonstration
             if trig.name == "kill":  # after the passive: "X had been killed" makes X the target
-                if any(self.registry_person(t) for t in targets):
-                    code = "186"
+                if any(self.registry_person(t) for t in targets) or any(
+                        t.lower_ in LEADER_WORDS for t in doc[end:min(clause[1], end + 5)]):
+                    code = "186"  # a named person or "a senior commander": a targeted killing
                 elif sources and all(a in UNNAMED_ATTACKERS for a in sources):
                     code = "180"  # "gunmen killed 20 villagers": violence outside armed combat
             elif trig.name == "attack" and sources and all(a in UNNAMED_ATTACKERS for a in sources) and code == "190":
                 code = "180"  # "gunmen stormed a church": an assault, not armed combat between forces
             if not sources and code[:2] in FORCE_ROOTS and frame.attackers:
                 sources, inferred = [a for a in frame.attackers if a not in targets], True
-            if not sources and code[:2] == "14":
+            if (not sources or sources == ["CIVILIANS"]) and (code[:2] == "14" or trig.name == "set-fire"):
                 place = next((g[0].actor for g in groups if start < g[0].start < clause[1] and g[0].locative), None)
                 if place and "." not in place:
                     sources = [f"{place}.CROWDS"]  # "protests erupted across Kenya": Kenyans protested
+            if trig.name == "set-fire" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
+                code = "145"  # "protesters set fire to parliament": a violent protest
             if trig.name == "pay-price":
                 threatened = self._subject(doc, groups, start, clause)
                 sources, targets, inferred = list(speaker), [a for a in threatened if a not in speaker], False
