@@ -126,6 +126,9 @@ class ActorFinder:
                     and not any(m.start == span.end for m in spans):
                 continue  # "Washington Post", "UN Charter", "Russia Today": part of another name
             prev = doc[span.start - 1] if span.start > sent.start else None
+            if span.end < sent.end and doc[span.end].lower_ in ("member", "members", "membership") \
+                    and self.registry.actors[actor].type == "organisation":
+                continue  # "the first time a NATO member has fired": one of its members, not the alliance
             if span.end + 1 < sent.end and doc[span.end].text == "-" and doc[span.end + 1].lower_ in ALIGNED_WORDS:
                 continue  # "the Iran-aligned group", "Russian-backed separatists": describes someone else
             if prev is not None and prev.lower_ == "of" and span.start - 2 >= sent.start \
@@ -289,6 +292,11 @@ class ActorFinder:
                 # "Nigeria's army said (on Friday) it killed ...": the reporting verb's subject, else the one state or body named before
                 subject = [f.actor for f in found if verb - 3 <= f.end <= verb and self._names_body(doc, f)
                            and self.registry.actors[f.actor].type != "person"]
+                appositive = [f for f in found if f.end <= verb and f.start > sent.start and doc[f.start - 1].text == ","
+                              and f.end < len(doc) and doc[f.end].lower_ in ("'s", "’s")]
+                if appositive and doc[verb - 1].text == ",":  # "Belarus, Russia's close ally, said it ...": Belarus
+                    head = [f.actor for f in found if f.end == appositive[-1].start - 1]
+                    subject = head or subject
                 before = {f.actor for f in found if f.end <= tok.i and self.registry.actors[f.actor].type != "person"}
                 if subject:
                     out.append(Found(subject[-1], tok.i, tok.i + 1, "pronoun", tok.text))

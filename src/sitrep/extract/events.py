@@ -219,6 +219,10 @@ class EventCoder:
                 continue
             if trig.name == "discuss" and start > sent.start and doc[start - 1].lower_ == "to":
                 continue  # the purpose of a visit or call, not a separate act
+            after = end + 1 if end < sent.end and doc[end].lower_ == "over" else end  # "handed over" is phrasal
+            if trig.name == "send-aid" and any(t.lower_ in ("into", "over", "across", "against", "at")
+                                               for t in doc[after:min(sent.end, end + 6)]):
+                continue  # "sent drones into Lithuania" is no delivery of aid
             found.append((trig, start, end, self.order[key]))
         found.sort(key=lambda x: (x[1], -(x[2] - x[1]), x[3]))
         chosen: list[tuple[Trigger, int, int]] = []
@@ -340,6 +344,8 @@ class EventCoder:
                     sources = [f"{place}.CROWDS"]  # "protests erupted across Kenya": Kenyans protested
             if trig.name == "set-fire" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
                 code = "145"  # "protesters set fire to parliament": a violent protest
+            if trig.name == "provocation" and not targets and frame.attackers:
+                targets = [a for a in frame.attackers if a not in sources]  # "the incursion was a provocation"
             if trig.name == "pay-price":
                 threatened = self._subject(doc, groups, start, clause)
                 sources, targets, inferred = list(speaker), [a for a in threatened if a not in speaker], False
@@ -442,7 +448,9 @@ class EventCoder:
                 last = groups[-1][-1]
                 gap = [t.lower_ for t in doc[last.end:m.start]]
                 titled = [t for t in doc[last.end:m.start] if t.lower_ not in GROUP_JOINERS]
-                if "and" in gap and all(t.lower_ in TITLE_WORDS or t.text[:1].isupper() for t in titled) or gap == [","] and m.kind == last.kind == "name":
+                appositive = m.end < len(doc) and doc[m.end].lower_ in ("'s", "’s")  # "Belarus, Russia's close ally,"
+                if "and" in gap and all(t.lower_ in TITLE_WORDS or t.text[:1].isupper() for t in titled) \
+                        or gap == [","] and m.kind == last.kind == "name" and not appositive:
                     groups[-1].append(m)
                     continue
                 if (not gap and m.start == last.end) or (m.start == last.start and m.end == last.end):
@@ -740,9 +748,8 @@ class EventCoder:
         gap = [t.lower_ for t in doc[group[-1].end:after[0][0].start]]
         from sitrep.extract.lexicon import REPORTING_VERBS
 
-        nxt = doc[after[0][-1].end].lower_ if after[0][-1].end < len(doc) else ""
-        if nxt in REPORTING_VERBS:
-            return []  # "..., Pashinyan said": the speaker, not a second target
+        if any(t.lower_ in REPORTING_VERBS for t in doc[after[0][-1].end:min(len(doc), after[0][-1].end + 3)]):
+            return []  # "..., Pashinyan said", "..., the Polish military said": the speaker, not a second target
         if gap and gap[0] in ("and", ",") and len(gap) <= 4 and all(w in COORD_GAP for w in gap):
             return [a for a in self._ids(after[0]) if a not in exclude]
         return []

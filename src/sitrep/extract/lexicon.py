@@ -244,6 +244,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("070", "announce|approve|unveil|pledge|make ~4 =aid|=assistance|=package|=donation|=donations|=contribution", preps=["for", "to"],
       refine=(("military_aid", "072"), ("humanitarian", "073")), name="announce-aid"),
     T("070", "send|deliver|provide ~3 =aid|=assistance", preps=["to"], name="aid"),
+    T("190", "send|fly|launch ~3 =drones|=drone|=missiles|=jets|=warplanes|=aircraft|=balloons =into|=over|=across",
+      refine=FIGHT_REFINE, name="send-into"),  # "sent drones into Lithuania": an incursion, not aid
     T("070", "send|deliver|provide|supply|ship|airlift|donate|dispatch|hand|transfer|give|gift", requires="aid_any", window=10, preps=["to", "for"],
       refine=(("military_aid", "072"), ("humanitarian", "073"), ("economic_aid", "071")), name="send-aid"),
     T("075", "grant ~2 =asylum", name="asylum"),
@@ -294,6 +296,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("138", "warn|caution", requires="military", window=18, name="warn-military"),
     T("130", "warn|caution", requires="against_word", near=4, window=6, name="warn-against"),
     T("012", "warn|caution =of|=about", target="none", name="warn-of"),
+    T("012", "warn|caution ~2 =of|=about", name="warn-someone-of"),  # "warned Warsaw about the drones"
+    T("111", "=provocation|=provocations|=provocative", nominal=True, name="provocation"),
     T("130", "warn ~3 =of =consequences|=repercussions|=retaliation|=reprisals|=retribution|=punishment", name="warn-consequences"),
     T("138", "vow|promise|pledge ~3 =revenge|=retaliation|=response|=retribution|=reprisals", name="vow-revenge"),
     T("138", "vow|promise|pledge ~1 =to =retaliate|=respond|=avenge|=punish", name="vow-to-retaliate"),

@@ -60,6 +60,9 @@ def attribution(doc: Doc, sent: Span, mentions: list[Found], groups) -> tuple[li
             tok.i - g[-1].end <= 4 or (tok.i - g[-1].end <= 8 and all(_title_or_name(t) for t in doc[g[-1].end:tok.i])))]
         after = [g for g in groups if g[0].start > tok.i and g[0].start - tok.i <= 2 and tok.i > sent.start and doc[tok.i - 1].text == ","]
         chosen = before[-1] if before else (after[0] if after else None)
+        if chosen and len(before) > 1 and chosen[0].start > sent.start and doc[chosen[0].start - 1].text == "," \
+                and doc[chosen[-1].end].lower_ in ("'s", "’s"):
+            chosen = before[-2]  # "Belarus, Russia's close ally, said": Belarus speaks
         if tok.i > sent.start and doc[tok.i - 1].lower_ == "and" and groups and groups[0][0].start <= sent.start + 2:
             chosen = groups[0]  # "Rwanda denies ... and says ...": the sentence's subject speaks
         if chosen:
