@@ -89,7 +89,7 @@ INTENT_LEADS = {"considering", "considers", "consider", "planning", "plans", "pl
                 "proposed", "proposes", "propose", "pledged", "pledges", "pledge", "promised", "promises", "vowed"}
 NOUNISH_REPORTING = {"state", "states", "report", "reports", "claim", "claims", "note", "notes", "stress"}
 SPEECH_ROOTS = {"01", "02", "10", "11", "12", "13"}  # acts of speech a reporting subject can do
-POSSESSOR_TARGETS = {"ratify"}  # "ratified Sweden's bid": the possessor is the one acted for
+POSSESSOR_TARGETS = {"ratify", "freeze-membership", "summon-envoy"}  # "ratified Sweden's bid", "summoned China's envoy"
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 
 
@@ -176,6 +176,7 @@ class EventCoder:
     def triggers(self, doc: Doc, sent: Span, mentions: list[Found]) -> list[tuple[Trigger, int, int]]:
         """Non-overlapping trigger matches: the longest per token, then list order."""
         covered = {i for m in mentions for i in range(m.start, m.end) if m.kind not in ("adjective",)}
+        people_ends = {m.end for m in mentions if m.actor.endswith(".CROWDS") or m.actor in ("CIVILIANS", "UNIDENTIFIED")}
         found = []
         matches = []
         for tok in doc[sent.start:sent.end]:
@@ -203,6 +204,10 @@ class EventCoder:
                 continue  # "if it provides lethal aid": a condition, not an act
             if trig.code[:2] == "14" and start > sent.start and doc[start - 1].lower_ in ("to", "in"):
                 continue  # "summoned the envoy to protest", "recalled its ambassador in protest": a purpose, not a protest
+            people_before = start in people_ends and doc[start].lower_.endswith("ed") and start + 1 < sent.end \
+                and doc[start + 1].lower_ in ("of", "by", "for", "with")  # "accused of", "held by", "wanted for"
+            if people_before:
+                continue  # "three Americans accused of plotting": describes them, not an act of theirs
             if not trig.nominal and start - 1 not in covered and self._reduced_relative(doc, start, sent) \
                     and not self._agent_follows(doc, end, sent, covered):
                 continue  # "a British couple detained in Afghanistan": a participle describing a noun
@@ -508,6 +513,10 @@ class EventCoder:
                 return []
             if any(m.locative for m in group) and not allow_locative:
                 continue
+            between = [t.lower_ for t in doc[group[-1].end:start]]
+            sub = next((k for k, w in enumerate(between) if w in ("after", "before", "when", "since", "as", "while")), None)
+            if sub is not None and "," not in between[sub:] and start - group[-1].end > 2:
+                return []  # "X summoned Y after a clash injured a sailor": the clash is not X's act
             return self._ids(group)
         return []
 

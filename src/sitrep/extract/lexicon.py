@@ -223,7 +223,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("052", "defend ~2 =right|=decision|=position", name="defend-verbally"),
     T("054", "recognize|recognise", name="recognize"),
     T("055", "apologize|apologise", preps=["to"], name="apologize"),
-    T("057", "sign|initial ~4 =agreement|=deal|=accord|=treaty|=pact|=memorandum", preps=["with"], name="sign-agreement"),
+    T("057", "sign|initial ~4 =agreement|=deal|=accord|=treaty|=pact|=memorandum|=declaration|=communique|=charter|=protocol",
+      preps=["with"], name="sign-agreement"),
     T("057", "strike|reach|clinch|seal|conclude ~2 =deal|=agreement|=accord|=bargain|=compromise|=pact", preps=["with"],
       name="strike-deal"),  # "struck a deal with": agreement, not an attack
     T("057", "ratify|approve|endorse ~3 =bid|=membership|=accession|=treaty|=agreement|=deal|=accord|=pact", name="ratify"),
@@ -263,7 +264,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("080", "cede|relinquish ~3 =territory|=control|=land|=power|=sovereignty", preps=["to"], name="cede"),
     # 09 investigate
     T("090", "investigate|probe", name="investigate"),
-    T("090", "launch|open|order ~3 =investigation|=inquiry|=probe", preps=["into"], name="open-investigation"),
+    T("090", "launch|open|order|set|establish|create ~3 =investigation|=inquiry|=probe", preps=["into"], name="open-investigation"),
     T("090", "=investigation|=inquiry|=probe =into", nominal=True, preps=["into"], name="investigation-noun"),
     # 10 demand
     T("100", "demand|insist", refine=DEMAND_REFINE, embedding=True, name="demand"),
@@ -284,6 +285,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("115", "sue|=lawsuit", preps=["against"], name="lawsuit"),
     T("115", "issue|seek|request ~3 =arrest =warrant|=warrants", preps=["for", "against"], name="arrest-warrant"),
     T("110", "=disapproval|=displeasure", nominal=True, name="disapproval"),
+    T("110", "express|voice ~2 =dissatisfaction|=displeasure|=discontent|=outrage|=indignation|=anger", preps=["with", "over", "at"],
+      name="express-dissatisfaction"),
     # 12 reject
     T("120", "reject|dismiss|rebuff|spurn|repudiate", embedding=True, name="reject"),
     T("120", "refuse ~1 =to", name="refuse"),

@@ -294,6 +294,11 @@ def _row_line(path: Path, index: int, key: str) -> int:
     return 1
 
 
+IRREGULAR_PEOPLE = (("GBR", "Britons"), ("GBR", "Brits"), ("FRA", "Frenchmen"), ("NLD", "Dutchmen"), ("PHL", "Filipinos"),
+                    ("DNK", "Danes"), ("SWE", "Swedes"), ("FIN", "Finns"), ("POL", "Poles"), ("TUR", "Turks"),
+                    ("ESP", "Spaniards"), ("ISL", "Icelanders"), ("NZL", "New Zealanders"), ("THA", "Thais"))
+
+
 def _people_plurals(states: dict[str, "Actor"]) -> dict[str, list[str]]:
     """The plural nouns for a state's people, made from its adjectives ("Israeli" ->
     "Israelis", "Serbian" -> "Serbians"); adjectives that do not take an -s ("Chinese",
@@ -305,6 +310,9 @@ def _people_plurals(states: dict[str, "Actor"]) -> dict[str, list[str]]:
             if adj.isalpha() and len(adj) > 3 and not adj.isupper() and not adj.endswith(("ese", "sh", "ch", "ss", "x", "z", "s")):
                 made.setdefault(adj + "s", []).append(iso3)
     names = {a for state in states.values() for a in (*state.aliases, *state.adjectives, state.capital or "")}
+    for iso3, plural in IRREGULAR_PEOPLE:  # demonyms whose plural is not the adjective plus -s
+        if iso3 in states:
+            made.setdefault(plural, []).append(iso3)
     out: dict[str, list[str]] = {}
     for plural, owners in made.items():
         if len(set(owners)) == 1 and plural not in names:  # "Philippines" is the state
