@@ -28,7 +28,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from sitrep.extract.actors import Found
-from sitrep.extract.lexicon import KEYWORDS, TITLE_WORDS, TRIGGERS, Trigger, inflect
+from sitrep.extract.lexicon import KEYWORDS, REPORTING_VERBS, TITLE_WORDS, TRIGGERS, Trigger, inflect
 
 CLAUSE_BREAKS = {";", "while", "whereas", "but", "although", "though", "—", "–", "that", "which", "who", "whose"}
 SUBORDINATORS = {"after", "before", "as", "when", "because", "since", "until", "where", "once", "if"}
@@ -413,8 +413,6 @@ class EventCoder:
         """Clause boundaries: conjunctions and relative pronouns, the end of a
         reporting verb ("X said [that] Y ..."), and a subordinator followed by a
         named actor ("..., hours after the United States struck ...")."""
-        from sitrep.extract.lexicon import REPORTING_VERBS
-
         bounds = [sent.start]
         for tok in doc[sent.start:sent.end]:
             if tok.i == sent.start:
@@ -544,8 +542,6 @@ class EventCoder:
     @staticmethod
     def _coordinated_after_report(doc: Doc, start: int, clause) -> bool:
         """A verb joined by "and" to a clause that reports speech: "X said ... and vowed"."""
-        from sitrep.extract.lexicon import REPORTING_VERBS
-
         if start - 1 <= clause[0] or doc[start - 1].lower_ != "and":
             return False
         if clause[0] - 1 >= 0 and doc[clause[0] - 1].lower_ in REPORTING_VERBS:
@@ -755,8 +751,6 @@ class EventCoder:
         if not after or after[0][0].start >= limit:
             return []
         gap = [t.lower_ for t in doc[group[-1].end:after[0][0].start]]
-        from sitrep.extract.lexicon import REPORTING_VERBS
-
         if any(t.lower_ in REPORTING_VERBS for t in doc[after[0][-1].end:min(len(doc), after[0][-1].end + 3)]):
             return []  # "..., Pashinyan said", "..., the Polish military said": the speaker, not a second target
         if gap and gap[0] in ("and", ",") and len(gap) <= 4 and all(w in COORD_GAP for w in gap):
