@@ -90,6 +90,11 @@ class Alias:
     text: str
 
 
+def _tokens_of(found: list[Found]) -> set[int]:
+    """The token indices the mentions found so far cover."""
+    return {i for f in found for i in range(f.start, f.end)}
+
+
 class ActorFinder:
     def __init__(self, nlp: Language, registry: Registry):
         self.registry = registry
@@ -316,7 +321,7 @@ class ActorFinder:
         when the noun fits it and no mention covers the words already."""
         if last_body is None:
             return []
-        taken = {i for f in found for i in range(f.start, f.end)}
+        taken = _tokens_of(found)
         out = []
         for k in range(sent.start, sent.end - 1):
             a, b = doc[k], doc[k + 1]
@@ -334,7 +339,7 @@ class ActorFinder:
     def _state_anaphors(self, doc: Doc, sent: Span, found: list[Found], last_state: str | None) -> list[Found]:
         """"an allegation the Gulf state rejected", "the kingdom said": the state named
         last before it (in this sentence, else the one the previous sentence was about)."""
-        taken = {i for f in found for i in range(f.start, f.end)}
+        taken = _tokens_of(found)
         out = []
         for k in range(sent.start + 1, sent.end):
             a, b = doc[k - 1], doc[k]
@@ -356,7 +361,7 @@ class ActorFinder:
         or clause, an institution of the state the previous sentence was about."""
         if last_state is None:
             return []
-        taken = {i for f in found for i in range(f.start, f.end)}
+        taken = _tokens_of(found)
         out = []
         for k in range(sent.start, sent.end - 1):
             a, b = doc[k], doc[k + 1]
