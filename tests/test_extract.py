@@ -319,6 +319,13 @@ def test_articles_about_other_crises_score_above_floor():
     ("Egypt expressed strong dissatisfaction with Ethiopia's decision to fill the dam.", {("EGY", "110", "ETH")},
      {("EGY", "condemn")}),
     ("The UN rights council voted to set up an inquiry into Iran's crackdown on protesters.", {("UN", "090", "IRN")}, set()),
+    # control taken, investment, scrambled jets, mutual blame
+    ("Rebel forces in Myanmar said they had taken control of Lashio.", set(), set()),
+    ("Azerbaijani troops took control of the town of Lachin.", {("AZE", "192", None)}, set()),
+    ("Qatar pledged to invest 10 billion dollars in Egypt.", {("QAT", "031", "EGY")}, set()),
+    ("South Korea scrambled fighter jets as Russian bombers approached.", {("KOR", "152", None)}, set()),
+    ("Armenia and Azerbaijan blamed each other for the shooting on the border.",
+     {("ARM", "112", "AZE"), ("AZE", "112", "ARM")}, {("ARM", "accuse"), ("AZE", "accuse")}),
     ("Bahrain accused Qatar of meddling in its affairs, an allegation the Gulf state rejected.",
      {("BHR", "112", "QAT"), ("QAT", "120", "BHR")}, {("BHR", "accuse")}),
     ("Hungary's parliament ratified Finland's bid to join the alliance.", {("HUN", "057", "FIN")}, set()),

@@ -307,6 +307,9 @@ class EventCoder:
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
+            if not targets and len(sources) > 1 and end + 1 < sent.end \
+                    and (doc[end].lower_, doc[end + 1].lower_) in (("each", "other"), ("one", "another")):
+                targets = list(sources)  # "Kyiv and Moscow blamed each other": each against the other
             if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) \
                     and (not nominal or code[:2] == "04") \
                     and trig.name not in MEDIATION \

@@ -236,6 +236,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("062", "=sale|=sales =of ~3 =weapons|=arms|=jets|=missiles|=tanks|=munitions|=drones|=fighter|=warplanes|=helicopters",
       preps=["to"], nominal=True, name="arms-sale-noun"),
     T("061", "sign|boost|expand ~3 =trade|=economic =cooperation|=deal|=ties", preps=["with"], name="economic-cooperation"),
+    T("061", "invest ~5 =in", preps=["in"], name="invest"),
     T("061", "resume|restore|reopen|launch ~3 =flights|=trade|=exports|=imports|=shipments|=deliveries|=crossings",
       preps=["with", "to", "between"], name="resume-exchanges"),
     # 07 aid
@@ -321,6 +322,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("145", "=riot|=riots|=rioting", nominal=True, name="riot"),
     # 15 force posture
     T("152", "raise|increase|heighten|reinforce|boost|put|place ~4 @alert", requires="alert", target="none", name="raise-alert"),
+    T("152", "scramble ~3 =jets|=fighter|=fighters|=aircraft|=warplanes|=planes", target="none", name="scramble-jets"),
     T("154", "mobilize|mobilise|deploy|mass|send ~4 @mobilize", requires="mobilize",
       preps=["to", "near", "along", "towards", "toward", "around", "into"], name="mobilize"),
     T("154", "=troops|=soldiers|=forces|=warships|=reservists|=jets ~3 =deployed|=stationed|=redeployed|=sent|=dispatched|=moved", nominal=True,
@@ -386,6 +388,7 @@ TRIGGERS: tuple[Trigger, ...] = (
       target="none", name="repel-attack"),
     T("193", "=exchanged|=exchange|=exchanging|=traded|=trade|=trading =fire|=gunfire|=shots|=blows", refine=(), preps=["with"],
       name="exchange-fire"),
+    T("192", "take|seize|gain|assume|establish =control|=full =of|=control", name="take-control"),
     T("192", "occupy|seize|capture|retake ~3 =territory|=town|=city|=village|=border|=settlement|=positions|=airport|=base|=towns|=cities|=villages|=territories|=region|=province|=capital",
       name="occupy"),
     T("191", "blockade|besiege", name="blockade"),
