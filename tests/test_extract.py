@@ -326,6 +326,12 @@ def test_articles_about_other_crises_score_above_floor():
     ("South Korea scrambled fighter jets as Russian bombers approached.", {("KOR", "152", None)}, set()),
     ("Armenia and Azerbaijan blamed each other for the shooting on the border.",
      {("ARM", "112", "AZE"), ("AZE", "112", "ARM")}, {("ARM", "accuse"), ("AZE", "accuse")}),
+    # hostages taken, war declared, accusations exchanged, people named before an -ing verb act
+    ("Gunmen seized a bus and took its passengers hostage.", {("UNIDENTIFIED", "171", None), ("UNIDENTIFIED", "181", None)}, set()),
+    ("Colombia declared war on the ELN.", {("COL", "190", "COL.ELN")}, set()),
+    ("Serbia and Kosovo exchanged accusations over the attack.", {("SRB", "112", "XKX"), ("XKX", "112", "SRB")},
+     {("SRB", "accuse"), ("XKX", "accuse")}),
+    ("Police in Nairobi arrested students protesting against the tax bill.", {("KEN", "173", "CIVILIANS"), ("CIVILIANS", "141", None)}, set()),
     ("Bahrain accused Qatar of meddling in its affairs, an allegation the Gulf state rejected.",
      {("BHR", "112", "QAT"), ("QAT", "120", "BHR")}, {("BHR", "accuse")}),
     ("Hungary's parliament ratified Finland's bid to join the alliance.", {("HUN", "057", "FIN")}, set()),

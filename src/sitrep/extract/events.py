@@ -256,6 +256,7 @@ class EventCoder:
             return []
         groups = self._groups(doc, mentions)
         mention_starts = {m.start for m in mentions}
+        people_ends = {m.end for m in mentions if m.actor.endswith(".CROWDS") or m.actor == "CIVILIANS"}
         mention_ends = {m.end for m in mentions if m.kind != "adjective"  # "Israeli strikes" is a noun phrase
                         and not (m.start > 0 and doc[m.start - 1].lower_ in DETERMINERS)}  # and so is "the US strikes"
         clauses = self._clauses(doc, sent, {m.start for m in mentions})
@@ -286,6 +287,8 @@ class EventCoder:
             if not sources and not nominal and speaker and code[:2] in SPEECH_ROOTS and start > sent.start \
                     and doc[start - 1].lower_ in ("he", "she", "they", "we") and (start - 1) not in mention_starts:
                 sources = list(speaker)  # "for what he called aggression": the speaker, not the clause's first actor
+            if not sources and not nominal and doc[start].lower_.endswith("ing") and start in people_ends:
+                sources = [m.actor for m in mentions if m.end == start][:1]  # "students protesting against cuts"
             if not sources and (not nominal or code[:2] == "04"):
                 sources = self._subject(doc, groups, start, clause)
             if not sources and last_source and code[:2] in VERBAL_ROOTS:
@@ -307,8 +310,8 @@ class EventCoder:
             if not targets and code[:2] in ("02", "10", "11", "12", "13") and end < clause[1] + 1 and end < len(doc) \
                     and doc[end].lower_ == "that":
                 targets = self._that_subject(doc, groups, end, sent, exclude=set(sources))
-            if not targets and len(sources) > 1 and end + 1 < sent.end \
-                    and (doc[end].lower_, doc[end + 1].lower_) in (("each", "other"), ("one", "another")):
+            if not targets and len(sources) > 1 and (trig.name == "exchange-accusations" or end + 1 < sent.end
+                                                     and (doc[end].lower_, doc[end + 1].lower_) in (("each", "other"), ("one", "another"))):
                 targets = list(sources)  # "Kyiv and Moscow blamed each other": each against the other
             if not targets and len(sources) > 1 and (code[:2] in JOINT_ROOTS or trig.name in RECIPROCAL) \
                     and (not nominal or code[:2] == "04") \

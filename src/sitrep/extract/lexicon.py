@@ -276,6 +276,7 @@ TRIGGERS: tuple[Trigger, ...] = (
       refine=ACCUSE_REFINE[1:], embedding=True, name="condemn"),
     T("111", "=condemnation|=criticism =of", nominal=True, embedding=True, name="condemnation-noun"),
     T("112", "accuse|blame", refine=ACCUSE_REFINE, embedding=True, name="accuse"),
+    T("112", "=exchanged|=traded|=exchange|=trade =accusations|=blame|=insults|=barbs", target="none", name="exchange-accusations"),
     T("1123", "describe|brand|label|call|term|characterize|characterise ~6 =as ~4 =aggression|=invasion",
       embedding=True, name="call-aggression"),
     T("1123", "call|term ~3 =aggression|=invasion", embedding=True, name="called-aggression"),  # "what he called a blatant aggression"
@@ -371,6 +372,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     T("190", "shoot =down", refine=(), name="shoot-down"),
     T("190", "intercept", refine=(), name="intercept"),
     T("181", "=took|=taken|=take =hostage|=hostages|=captive", name="take-hostage"),
+    T("181", "=took|=taken|=take|=holding|=held|=hold ~3 =hostage|=hostages|=captive", name="hold-hostage"),
+    T("190", "declare =war", preps=["on", "against"], name="declare-war"),
     T("183", "=suicide|=car =bombing|=bomber|=bomb|=attack", nominal=True, name="suicide-bombing"),
     T("182", "beat|torture|assault", name="physical-assault"),
     # 19 fight: verbs and nouns of armed attack
