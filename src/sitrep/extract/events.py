@@ -93,6 +93,11 @@ POSSESSOR_TARGETS = {"ratify", "freeze-membership", "summon-envoy"}  # "ratified
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 
 
+def _is_crowd(actor: str) -> bool:
+    """Unnamed people rather than a government: a state's crowds or unplaced civilians."""
+    return actor == "CIVILIANS" or actor.endswith(".CROWDS")
+
+
 @dataclass
 class Frame:
     """What the article has established so far: who attacks whom."""
@@ -176,7 +181,7 @@ class EventCoder:
     def triggers(self, doc: Doc, sent: Span, mentions: list[Found]) -> list[tuple[Trigger, int, int]]:
         """Non-overlapping trigger matches: the longest per token, then list order."""
         covered = {i for m in mentions for i in range(m.start, m.end) if m.kind not in ("adjective",)}
-        people_ends = {m.end for m in mentions if m.actor.endswith(".CROWDS") or m.actor in ("CIVILIANS", "UNIDENTIFIED")}
+        people_ends = {m.end for m in mentions if _is_crowd(m.actor) or m.actor == "UNIDENTIFIED"}
         found = []
         matches = []
         for tok in doc[sent.start:sent.end]:
@@ -256,7 +261,7 @@ class EventCoder:
             return []
         groups = self._groups(doc, mentions)
         mention_starts = {m.start for m in mentions}
-        people_ends = {m.end for m in mentions if m.actor.endswith(".CROWDS") or m.actor == "CIVILIANS"}
+        people_ends = {m.end for m in mentions if _is_crowd(m.actor)}
         mention_ends = {m.end for m in mentions if m.kind != "adjective"  # "Israeli strikes" is a noun phrase
                         and not (m.start > 0 and doc[m.start - 1].lower_ in DETERMINERS)}  # and so is "the US strikes"
         clauses = self._clauses(doc, sent, {m.start for m in mentions})
@@ -335,9 +340,9 @@ class EventCoder:
                 before = self._subject(doc, groups, start, clause, allow_locative=True)
                 if before:
                     targets, sources = before, []
-            if code[:2] == "19" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
+            if code[:2] == "19" and sources and all(_is_crowd(a) for a in sources):
                 code = "145"  # crowds clashing with police: a violent protest, not armed combat
-            if trig.name == "protest" and sources and not any(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
+            if trig.name == "protest" and sources and not any(_is_crowd(a) for a in sources):
                 code = "114"  # "Seoul protested against Tokyo's claim": an official complaint, not a demonstration
             if trig.name == "kill":  # after the passive: "X had been killed" makes X the target
                 if any(self.registry_person(t) for t in targets) or any(
@@ -353,7 +358,7 @@ class EventCoder:
                 place = next((g[0].actor for g in groups if start < g[0].start < clause[1] and g[0].locative), None)
                 if place and "." not in place:
                     sources = [f"{place}.CROWDS"]  # "protests erupted across Kenya": Kenyans protested
-            if trig.name == "set-fire" and sources and all(a == "CIVILIANS" or a.endswith(".CROWDS") for a in sources):
+            if trig.name == "set-fire" and sources and all(_is_crowd(a) for a in sources):
                 code = "145"  # "protesters set fire to parliament": a violent protest
             if trig.name == "provocation" and not targets and frame.attackers:
                 targets = [a for a in frame.attackers if a not in sources]  # "the incursion was a provocation"
