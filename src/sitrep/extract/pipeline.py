@@ -13,6 +13,7 @@ from sitrep.config import CAMEO_FILE, PACKAGE_DIR
 from sitrep.extract.actors import ActorFinder, unknown_names
 from sitrep.extract.codebook import load_codebook
 from sitrep.extract.figures import FigureFinder
+from sitrep.extract.language import CODED_LANGUAGES, detect_language
 from sitrep.extract.dates import DateContext
 from sitrep.extract.events import MEDIATION, VERBAL_ROOTS, EventCoder, Frame, is_headline
 from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
@@ -21,7 +22,7 @@ from sitrep.extract.sentences import blank_pipeline, split_sentences
 from sitrep.extract.statements import attribution, justify_statements, stance_of
 
 RULE_FILES = ("lexicon.py", "events.py", "actors.py", "statements.py", "pipeline.py", "sentences.py", "registry.py",
-              "dates.py", "figures.py", "records.py")
+              "dates.py", "figures.py", "records.py", "language.py")
 
 
 class Extractor:
@@ -62,9 +63,14 @@ class Extractor:
         return {k: row[k] for k in ("id", "name", "type", "country", "role")}
 
     # --- one article -------------------------------------------------------------
-    def extract(self, text: str, published: dt.date | None = None) -> ArticleExtraction:
+    def extract(self, text: str, published: dt.date | None = None, language: str | None = None) -> ArticleExtraction:
+        """Code one article. ``language`` (ISO 639-1) is detected when not given; an
+        article in a language the rules do not read gets sentences and no records."""
+        language = language or detect_language(text)
         sentences, spans = split_sentences(self.nlp, text)
-        out = ArticleExtraction(sentences=sentences)
+        out = ArticleExtraction(sentences=sentences, language=language)
+        if language not in CODED_LANGUAGES:
+            return out
         frame = Frame()
         dates = DateContext(published)
         recent_people: list[str] = []
@@ -113,7 +119,7 @@ class Extractor:
                         continue
                     events.append((Event(source, target, entry.code, entry.name, entry.goldstein, entry.quad_class,
                                          sentence.index, sentence.text, c.confidence, c.rule, start, end, attributed,
-                                         event_date, date_basis), headline))
+                                         event_date, date_basis, entry.plover), headline))
                     stance = stance_of(entry.code, c.rule)
                     if stance and not headline:
                         stance_spans.add((source, target, stance))

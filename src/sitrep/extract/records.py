@@ -45,6 +45,7 @@ class Event:
     attributed_to: str | None = None  # who the sentence says reported it ("according to ...")
     event_date: dt.date | None = None  # when it happened, as the article states it
     date_basis: str = "published"      # stated | relative | context | published
+    plover: str = "OTHER"              # PLOVER category of the code (data/reference/cameo.csv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class ArticleExtraction:
     statements: list[Statement] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     unknown_actors: dict[str, int] = field(default_factory=dict)
+    language: str = "en"  # ISO 639-1; articles in languages the coder does not read have no records
 
     def as_dict(self) -> dict:
         return {
@@ -93,4 +95,5 @@ class ArticleExtraction:
             "statements": [asdict(s) for s in self.statements],
             "figures": [asdict(f) for f in self.figures],
             "unknown_actors": dict(self.unknown_actors),
+            "language": self.language,
         }
