@@ -2,7 +2,10 @@
 
 Every reader takes the store path and optional filters (date window, actors,
 CAMEO codes) and opens the store read-only, so any number of reports can read it
-at once. Dates filter on the article's publication date.
+at once. Dates filter on the article's publication date. Titles and outlet names
+are cleaned of invisible formatting characters (bidirectional overrides, zero-width
+characters) on the way out too, so a store written by an older sitrep cannot spoof
+them in a report.
 """
 
 from __future__ import annotations
@@ -13,9 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from sitrep.ingest.metadata import clean_name
 from sitrep.store import connect, store_meta
 
 ARTICLE_COLUMNS = "id, title, source, url, published, language, path, format, n_chars, n_words, near_duplicate_of, near_duplicate_similarity"
+
+
+def _clean_names(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Titles and outlet names without invisible formatting characters (empty -> None)."""
+    for column in columns:
+        if column in frame and len(frame):
+            frame[column] = frame[column].map(lambda v: (clean_name(v) or None) if isinstance(v, str) else v)
+    return frame
 
 
 def _window_sql(start: dt.date | None, end: dt.date | None, column: str = "a.published") -> tuple[str, list]:
@@ -47,7 +59,7 @@ def load_articles(store: Path, start: dt.date | None = None, end: dt.date | None
     finally:
         con.close()
     frame["published"] = pd.to_datetime(frame["published"]).dt.date
-    return frame
+    return _clean_names(frame, ("title", "source"))
 
 
 def load_table(store: Path, table: str, start: dt.date | None = None, end: dt.date | None = None,
@@ -81,7 +93,7 @@ def load_table(store: Path, table: str, start: dt.date | None = None, end: dt.da
     finally:
         con.close()
     frame["published"] = pd.to_datetime(frame["published"]).dt.date
-    return frame
+    return _clean_names(frame, ("title", "outlet"))  # not "source": in events it is an actor id
 
 
 def _query(store: Path, sql: str) -> pd.DataFrame:

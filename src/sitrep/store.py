@@ -17,12 +17,19 @@ Tables (one row per ...):
 ``statements``  attributed statement: speaker, target, stance, sentence text
 ``figures``     reported figure (casualties): kind, value, qualifier, phrase, who gave it
 ``unknown_actors`` capitalised name the registry does not know, with its count per article
-``meta``        key/value: records fingerprint (extractor + schema), registry and codebook versions
+``meta``        key/value: records fingerprint (extractor + schema), registry and codebook versions;
+                ``problems:<path>``: the bad lines of a file whose good lines are stored (JSON list)
+
+Every connection has DuckDB's extension autoloading and autoinstalling switched off:
+sitrep needs no extension, and a file that is not a sitrep store (a SQLite database,
+another DuckDB database, a text file) is refused with a one-line message instead of
+making DuckDB fetch an extension from the internet.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,7 +74,7 @@ CREATE TABLE IF NOT EXISTS events (
     "end" INTEGER NOT NULL, source VARCHAR, target VARCHAR, code VARCHAR NOT NULL,
     label VARCHAR NOT NULL, goldstein DOUBLE NOT NULL, quad_class INTEGER NOT NULL,
     evidence VARCHAR NOT NULL, confidence DOUBLE NOT NULL, rule VARCHAR NOT NULL,
-    attributed_to VARCHAR, event_date DATE, date_basis VARCHAR NOT NULL);
+    attributed_to VARCHAR, event_date DATE, date_basis VARCHAR NOT NULL, plover VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS statements (
     article_id VARCHAR NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, speaker VARCHAR NOT NULL, target VARCHAR, stance VARCHAR NOT NULL,
@@ -107,26 +114,83 @@ class StoreError(RuntimeError):
     """The store cannot be opened or written (one-line message naming the file)."""
 
 
+# no extension is ever loaded or downloaded behind sitrep's back
+DUCKDB_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+STORE_TABLES = frozenset({"meta", "files", "articles"})  # a sitrep store has at least these
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_DUCKDB_MAGIC = b"DUCK"  # at byte 8 of every DuckDB database file
+
+
 def connect(path: Path | str = DEFAULT_STORE, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the store; read-only connections require the file to exist."""
+    """A connection to the store; read-only connections require the file to exist.
+
+    A path that holds something else than a sitrep store (not a DuckDB file, or a
+    DuckDB database with other tables) is a :class:`StoreError` naming the file and
+    what it is; nothing is written to it.
+    """
     path = Path(path)
     shown = display_path(path)
-    if read_only and not path.is_file():
+    if read_only and not path.exists():
         raise StoreError(f"{shown}: no store here (run `sitrep ingest` first)")
+    if path.exists():
+        _check_file(path, shown)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
     except duckdb.IOException as err:
-        first = str(err).splitlines()[0]
+        first = _one_line(err)
         if "lock" in first.lower():
             raise StoreError(f"{shown}: the store is in use by another sitrep process") from None
         raise StoreError(f"{shown}: cannot open store: {first}") from None
     except duckdb.Error as err:
-        raise StoreError(f"{shown}: not a sitrep store: {str(err).splitlines()[0]}") from None
-    if not read_only:
-        run(con, SCHEMA)
+        raise StoreError(f"{shown}: not a sitrep store: {_one_line(err)}") from None
+    try:
+        _check_tables(con, shown, read_only)
+        if not read_only:
+            run(con, SCHEMA)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _one_line(err: BaseException) -> str:
+    lines = str(err).splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
+def _check_file(path: Path, shown: str) -> None:
+    """Refuse, by its first bytes, a file that is not a DuckDB database."""
+    if not path.is_file():
+        raise StoreError(f"{shown}: not a file, so not a sitrep store (a store is one DuckDB file)")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as err:
+        raise StoreError(f"{shown}: cannot read store: {err.strerror or err}") from None
+    if not head:
+        raise StoreError(f"{shown}: empty file, not a sitrep store (remove it, or choose another --store)")
+    if head.startswith(_SQLITE_MAGIC):
+        raise StoreError(f"{shown}: a SQLite database, not a sitrep store (sitrep stores are DuckDB files)")
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise StoreError(f"{shown}: not a DuckDB database file, so not a sitrep store")
+
+
+def _check_tables(con: duckdb.DuckDBPyConnection, shown: str, read_only: bool) -> None:
+    """Refuse a DuckDB database that is not a sitrep store (an empty one may become one)."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main'"
+    ).fetchall()}
+    if not tables:
+        if read_only:
+            raise StoreError(f"{shown}: an empty DuckDB database, not a sitrep store (run `sitrep ingest` first)")
+        return
+    missing = STORE_TABLES - tables
+    if missing:
+        held = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(f"{shown}: a DuckDB database but not a sitrep store (no table {', '.join(sorted(missing))}; "
+                         f"it holds {held})")
 
 
 @dataclass
@@ -169,31 +233,46 @@ def update_store(
     """
     paths = [Path(p) for p in paths]
     summary = IngestSummary()
-    files = discover_files(paths)
+    refused: list[ArticleError] = []
+    files = discover_files(paths, refused)
+    summary.skipped.extend(str(err) for err in refused)
     summary.files_seen = len(files)
     con = connect(store)
     try:
         known = dict(con.execute("SELECT path, any_value(file_sha256) FROM files GROUP BY path").fetchall())
+        earlier = _known_problems(con)
         to_read: list[Path] = []
         for f in files:
-            sha = hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else None
-            if known.get(display_path(f)) == sha:
+            try:
+                sha = hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else None
+            except OSError:
+                sha = None  # read_articles says why
+            shown = display_path(f)
+            if sha is not None and known.get(shown) == sha:
                 summary.files_unchanged += 1
+                summary.skipped.extend(earlier.get(shown, []))  # its bad lines are still bad
             else:
                 to_read.append(f)
         articles: list[Article] = []
         ingested_paths: list[str] = []
+        line_problems: dict[str, list[str]] = {}
+        warnings: dict[str, None] = {}
         iterator = progress(to_read, len(to_read)) if progress else to_read
         for f in iterator:
+            bad_lines: list[ArticleError] = []
             try:
-                got = read_articles(f)
+                got = read_articles(f, bad_lines)
             except ArticleError as err:
                 summary.skipped.append(str(err))
                 continue
             for a in got:
-                summary.warnings.extend(a.warnings)
+                warnings.update(dict.fromkeys(a.warnings))
             articles.extend(got)
             ingested_paths.append(display_path(f))
+            if bad_lines:
+                line_problems[display_path(f)] = [str(err) for err in bad_lines]
+                summary.skipped.extend(line_problems[display_path(f)])
+        summary.warnings.extend(warnings)
         pruned: list[str] = []
         if prune:
             present = {display_path(f) for f in files}
@@ -211,6 +290,7 @@ def update_store(
         run(con, "BEGIN TRANSACTION")
         try:
             _write(con, articles, ingested_paths, pruned, extractor, summary)
+            _record_problems(con, sorted(set(ingested_paths) | set(pruned)), line_problems)
             run(con, "COMMIT")
         except BaseException:
             run(con, "ROLLBACK")
@@ -219,6 +299,24 @@ def update_store(
     finally:
         con.close()
     return summary
+
+
+PROBLEMS_KEY = "problems:"
+
+
+def _known_problems(con) -> dict[str, list[str]]:
+    """The bad lines of stored files, as recorded when they were ingested."""
+    rows = con.execute("SELECT key, value FROM meta WHERE starts_with(key, ?)", [PROBLEMS_KEY]).fetchall()
+    return {key[len(PROBLEMS_KEY):]: json.loads(value) for key, value in rows}
+
+
+def _record_problems(con, replaced: list[str], problems: dict[str, list[str]]) -> None:
+    """Remember the bad lines of files stored without them, so that a re-ingest of
+    the unchanged file still reports them (and still exits with "some skipped")."""
+    if replaced:
+        run(con, "DELETE FROM meta WHERE list_contains(?, key)", [[PROBLEMS_KEY + p for p in replaced]])
+    for path, messages in sorted(problems.items()):
+        run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [PROBLEMS_KEY + path, json.dumps(messages, ensure_ascii=False)])
 
 
 def _reset_record_tables(con) -> None:

@@ -24,11 +24,12 @@ The BLUF takes the most salient bullets but at most three of material conflict
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
 
-from sitrep.briefing.display import HTMLBlock, table
+from sitrep.briefing.display import HTMLBlock, day_label, is_dated, table
 from sitrep.briefing.selection import Briefing, in_focus
 from sitrep.briefing.wording import join_names, phrase
 
@@ -210,14 +211,18 @@ def reported_figures(b: Briefing) -> HTMLBlock:
         msg = "No casualty or other figure is reported in this window's articles."
         return HTMLBlock(f'<p class="empty-table"><strong>{caption}:</strong> {msg}</p>', f"{caption}: {msg}")
     rows = []
-    for (kind, day), group in f.groupby(["kind", "day"], sort=True):
+    # a figure from an undated article that states no date is listed last, as undated
+    f = f.assign(day=[d if is_dated(d) else None for d in f["day"]])
+    f = f.assign(day_order=[d if d is not None else dt.date.max for d in f["day"]])
+    for (kind, _order), group in f.groupby(["kind", "day_order"], sort=True):
+        day = group["day"].iloc[0]
         values = sorted(set(group["value"]))
         for _, r in group.sort_values(["value", "outlet"]).iterrows():
             ref = b.citations.number(r["article_id"], r["sentence"])
             who = r["according_to"] if isinstance(r["according_to"], str) else f"{r['outlet']} (outlet, unattributed)"
             rows.append({
                 "kind": kind, "figure": f"{r['qualifier'] + ' ' if isinstance(r['qualifier'], str) else ''}{r['value']:,}",
-                "according to": who, "about": f"{day:%d %b %Y}", "reported": f"{r['published']:%d %b %Y}",
+                "according to": who, "about": day_label(day), "reported": day_label(r["published"]),
                 "outlet": r["outlet"], "sources agree": "yes" if len(values) == 1 else f"no — {len(values)} different figures",
                 "ref": b.cite(ref),
             })

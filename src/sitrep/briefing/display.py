@@ -23,6 +23,19 @@ VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 LONG_TABLE_ROWS = 12  # longer tables may break across pages (their header repeats)
 
 
+UNDATED = "undated"
+
+
+def is_dated(value) -> bool:
+    """Whether ``value`` is a date (not None, NaN or NaT: an undated article)."""
+    return value is not None and value is not pd.NaT and not (isinstance(value, float) and pd.isna(value))
+
+
+def day_label(value, fmt: str = "%d %b %Y", missing: str = UNDATED) -> str:
+    """A date as text, or ``missing`` for an undated record (never a strftime on NaT)."""
+    return format(value, fmt) if is_dated(value) else missing
+
+
 def esc(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return "—"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sitrep.briefing.display import Chart, HTMLBlock, esc, table
+from sitrep.briefing.display import Chart, HTMLBlock, day_label, esc, is_dated, table
 from sitrep.briefing.selection import Briefing
 from sitrep.briefing.wording import STANCE_ORDER, STANCE_WORDS
 
@@ -83,7 +83,7 @@ def notable_statements(b: Briefing, limit: int = 12) -> HTMLBlock:
     for _, r in shown.iterrows():
         ref = b.citations.number(r["article_id"], r["sentence"])
         rows.append({
-            "date": f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated",
+            "date": day_label(r["published"]),
             "speaker": b.label(r["speaker"]), "target": b.label(r["target"]) if isinstance(r["target"], str) else "—",
             "stance": STANCE_WORDS[r["stance"]], "statement (verbatim sentence)": f"“{r['text']}”",
             "outlet": r["outlet"], "ref": b.cite(ref),
@@ -110,11 +110,12 @@ def contacts_table(b: Briefing) -> HTMLBlock:
     merged: dict[tuple, dict] = {}
     for _, r in c.iterrows():
         ref = b.citations.number(r["article_id"], r["sentence"])
-        date = r["event_date"] if pd.notna(r["event_date"]) else r["published"]
+        date = r["event_date"] if is_dated(r["event_date"]) else r["published"]
+        date = date if is_dated(date) else None  # an undated article: no date to give
         pair = tuple(sorted(x for x in (r["source"], r["target"]) if isinstance(x, str)))
         readout = b.label(r["attributed_to"]) if isinstance(r["attributed_to"], str) else f"{r['outlet']} report"
         row = merged.setdefault((date, pair, r["code"][:3]), {
-            "date": f"{date:%d %b %Y}", "who": b.label(r["source"]),
+            "date": day_label(date), "who": b.label(r["source"]),
             "with whom": b.label(r["target"]) if isinstance(r["target"], str) else "— (not named)",
             "contact": r["label"], "readouts": [], "refs": []})
         if readout not in row["readouts"]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sitrep.briefing.display import Chart, HTMLBlock, header, key_figures, table
+from sitrep.briefing.display import UNDATED, Chart, HTMLBlock, day_label, header, is_dated, key_figures, table
 from sitrep.briefing.selection import Briefing, in_focus, load_briefing
 from sitrep.briefing.sources import window_label
 from sitrep.briefing.wording import QUAD_NAMES, STANCE_WORDS, phrase
@@ -61,11 +61,11 @@ def timeline(b: Briefing) -> HTMLBlock:
         return table(pd.DataFrame(), caption=caption, empty="No coded act by or toward this actor in this window.")
     rows = []
     for _, r in e.sort_values(["event_date", "article_id", "sentence"]).iterrows():
-        date = r["event_date"] if pd.notna(r["event_date"]) else r["published"]
+        date = r["event_date"] if is_dated(r["event_date"]) else r["published"]
         ref = b.citations.number(r["article_id"], r["sentence"])
         by_me = bool(_mine(b, pd.Series([r["source"]])).iloc[0])
         target = b.label(r["target"]) if isinstance(r["target"], str) else None
-        rows.append({"date": f"{date:%d %b %Y}", "role": "acts" if by_me else "is the target",
+        rows.append({"date": day_label(date), "role": "acts" if by_me else "is the target",
                      "who": b.label(r["source"]), "act": phrase(r["code"], r["label"], target, r["evidence"]),
                      "CAMEO": r["code"], "QuadClass": QUAD_NAMES[int(r["quad_class"])], "ref": b.cite(ref)})
     frame = pd.DataFrame(rows).drop_duplicates(["date", "who", "act", "CAMEO"])
@@ -77,7 +77,8 @@ def activity_chart(b: Briefing) -> Chart | HTMLBlock:
     if e.empty:
         msg = "No coded act in this window, so no chart."
         return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
-    e = e.assign(day=[(d if pd.notna(d) else p).isoformat() for d, p in zip(e["event_date"], e["published"])],
+    e = e.assign(day=[d.isoformat() if is_dated(d) else p.isoformat() if is_dated(p) else UNDATED
+                      for d, p in zip(e["event_date"], e["published"])],
                  role=["acts" if m else "is the target" for m in _mine(b, e["source"])],
                  quad=e["quad_class"].map(lambda q: QUAD_NAMES[int(q)]))
     data = e.groupby(["day", "role", "quad"]).size().reset_index(name="events")
@@ -126,7 +127,7 @@ def stance_changes(b: Briefing) -> HTMLBlock:
         for _, r in group.sort_values(["published", "article_id", "sentence"]).iterrows():
             ref = b.citations.number(r["article_id"], r["sentence"])
             change = "first stated" if previous is None else ("changed from " + STANCE_WORDS[previous] if r["stance"] != previous else "unchanged")
-            rows.append({"toward": b.label(target) if target else "(no named target)", "date": f"{r['published']:%d %b %Y}",
+            rows.append({"toward": b.label(target) if target else "(no named target)", "date": day_label(r["published"]),
                          "speaker": b.label(r["speaker"]), "stance": STANCE_WORDS[r["stance"]], "change": change,
                          "ref": b.cite(ref)})
             previous = r["stance"]

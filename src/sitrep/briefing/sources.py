@@ -12,8 +12,10 @@ from sitrep.briefing.developments import WEIGHTS
 from sitrep.briefing.display import HTMLBlock, esc, header, table
 from sitrep.briefing.selection import Briefing
 from sitrep.briefing.trend import THIN_BIN
+from sitrep.ingest.metadata import is_web_url
 
 STALE_DAYS = 2
+INERT_URL_CHARS = 120  # a url that is not linked is shown this long at most (a data: url can be megabytes)
 THIN_ARTICLES = 3
 
 
@@ -72,13 +74,24 @@ def article_table(b: Briefing) -> HTMLBlock:
     frame = pd.DataFrame({
         "published": a["published"].map(lambda d: f"{d:%d %b %Y}" if pd.notna(d) else "undated"),
         "outlet": a["outlet"], "title": a["title"].fillna("(untitled)"),
-        "url": a["url"].map(lambda u: f'<a href="{html.escape(u, quote=True)}">{html.escape(u)}</a>' if isinstance(u, str) else "—"),
+        "url": a["url"].map(source_link),
         "article id": a["id"],
         "independence": [f"copy of {copies[i]}" if i in copies else "independent" for i in a["id"]],
     })
     return table(frame, caption="Articles used (publication date, outlet, title, link, id)", html_columns=["url"],
                  column_classes={"title": "wide", "article id": "code", "url": "path"},
                  note="The files each article came from, with their hashes, are listed under Method.")
+
+
+def source_link(url) -> str:
+    """An article's url as markup: a link only for an absolute http(s) url; anything
+    else (``javascript:``, ``data:``, ``file:``, relative) is shown as inert text."""
+    if not isinstance(url, str) or not url:
+        return "—"
+    if is_web_url(url):
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>'
+    shown = url if len(url) <= INERT_URL_CHARS else url[: INERT_URL_CHARS - 1] + "…"
+    return f'<span class="inert-url" title="not an http(s) link: not linked">{html.escape(shown)}</span>'
 
 
 def evidence_list(b: Briefing) -> HTMLBlock:

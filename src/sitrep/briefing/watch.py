@@ -3,13 +3,14 @@ questions the coverage itself raises (thin sourcing, silent parties, unknown nam
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
 import pandas as pd
 
 from sitrep.briefing.developments import act_phrase, developments
-from sitrep.briefing.display import HTMLBlock, table
+from sitrep.briefing.display import HTMLBlock, day_label, is_dated, table
 from sitrep.briefing.positions import main_parties
 from sitrep.briefing.selection import Briefing
 from sitrep.briefing.wording import join_names
@@ -32,18 +33,25 @@ def forward_items(b: Briefing, limit: int = 12) -> HTMLBlock:
         if CONDITIONAL.search(r["text"]):
             rows.append((r, "conditional", b.label(r["speaker"])))
     out, seen = [], set()
-    for r, kind, who in sorted(rows, key=lambda x: (x[0]["published"], x[0]["article_id"], x[0]["sentence"]), reverse=True):
+    for r, kind, who in sorted(rows, key=_newest_first, reverse=True):
         key = (r["article_id"], r["sentence"])
         if key in seen:
             continue
         seen.add(key)
         ref = b.citations.number(r["article_id"], r["sentence"])
         text = r["text"] if "text" in r and isinstance(r.get("text"), str) else r["evidence"]
-        out.append({"date": f"{r['published']:%d %b %Y}", "who": who, "kind": kind, "what was said (verbatim)": f"“{text}”",
+        out.append({"date": day_label(r["published"]), "who": who, "kind": kind, "what was said (verbatim)": f"“{text}”",
                     "ref": b.cite(ref)})
     frame = pd.DataFrame(out[:limit])
     return table(frame, caption=caption, html_columns=["ref"], empty="No warning, threat or conditional statement in this window.",
                  column_classes={"what was said (verbatim)": "wide"}, breakable=True)
+
+
+def _newest_first(item) -> tuple:
+    """Sort key (used reversed): dated records newest first, undated ones last."""
+    r = item[0]
+    day = r["published"]
+    return (is_dated(day), day if is_dated(day) else dt.date.min, r["article_id"], r["sentence"])
 
 
 def open_questions(b: Briefing) -> HTMLBlock:
@@ -67,7 +75,7 @@ def open_questions(b: Briefing) -> HTMLBlock:
                           "records no statement of its own in this window.", f"silent party: {party}"))
     figures = b.figures
     if not figures.empty:
-        for (kind, day), group in figures.groupby(["kind", "day"]):
+        for (kind, day), group in figures[figures["day"].map(is_dated)].groupby(["kind", "day"]):
             if group["value"].nunique() > 1:
                 items.append((f"How many were {kind} as of {day:%d %b %Y}? Sources give {', '.join(f'{v:,}' for v in sorted(group['value'].unique()))}.",
                               f"figures disagree: {kind} {day}"))
