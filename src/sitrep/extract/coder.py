@@ -39,7 +39,7 @@ MODALS = {"would", "could", "may", "might", "should", "can", "must", "shall", "w
 # a negated act of cooperation is a rejection of it; an intended one is an intent to cooperate
 NEGATED_COOPERATION = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
 INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
-INTENT_HEADS = {"plan", "intend", "want", "seek", "aim", "hope", "prepare", "expect", "consider", "mull", "decide",
+INTENT_HEADS = {"be", "plan", "intend", "want", "seek", "aim", "hope", "prepare", "expect", "consider", "mull", "decide",
                 "agree", "offer", "propose", "promise", "pledge", "ready", "willing", "prepared", "able", "set", "due",
                 "go", "wish", "look", "eager", "keen", "likely", "poise", "schedule", "need"}
 ASPECT_HEADS = {"begin", "start", "continue", "resume", "keep", "try", "attempt", "step", "manage", "proceed", "help"}
@@ -53,6 +53,10 @@ CLAUSAL = {"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "conj", "csub
 PHRASE_SKIP = {"nsubj", "nsubjpass", "csubj", "advcl", "relcl", "parataxis", "conj", "cc", "punct", "mark", "appos"}
 NOUN_SEARCH = {"compound", "amod", "poss", "nmod", "npadvmod", "prep", "pobj", "appos", "det", "nummod", "quantmod"}
 SEARCH_PREPS = {"of", "from", "for", "between", "with"}
+SECTOR_NOUNS = {"authority", "government", "official", "police", "army", "military", "force", "troop", "soldier",
+                "ministry", "minister", "leader", "administration", "regime", "junta", "president", "spokesman",
+                "spokesperson", "spokeswoman", "diplomat", "delegation", "envoy", "ambassador", "parliament", "court"}
+HOSTILE_ROOTS = {"13", "15", "16", "17", "18", "19", "20"}
 HIT_PREPS = {"on", "against", "in", "at", "into", "toward", "towards", "across", "inside", "near", "over"}
 ATTRIBUTION_VERBS = {"attribute", "blame", "claim", "carry", "launch", "conduct"}
 
@@ -63,6 +67,8 @@ class Frame:
 
     attackers: list[str] = field(default_factory=list)
     attacked: list[str] = field(default_factory=list)
+    home: str | None = None  # the state the article names most so far: where unnamed places are
+    states: list[str] = field(default_factory=list)  # states named so far, most named first
 
 
 @dataclass
@@ -92,9 +98,9 @@ class _Trigger:
 class ParseCoder:
     """Codes the sentences of a parsed document with a :class:`PatternSet`."""
 
-    def __init__(self, patterns: PatternSet, is_person=lambda actor: False):
+    def __init__(self, patterns: PatternSet, affiliation=lambda actor: actor):
         self.patterns = patterns
-        self.is_person = is_person
+        self.affiliation = affiliation  # actor id -> the state or body it acts for
 
     @property
     def rules(self) -> tuple[Pattern, ...]:
@@ -119,6 +125,7 @@ class ParseCoder:
                 continue
             coded.append(c)
         self.recode(coded, triggers, at, frame)
+        coded += self.reported_attacks(sent, coded, at)
         return coded
 
     def triggers(self, sent: Span, at: dict[int, Found]) -> list[_Trigger]:
@@ -139,6 +146,11 @@ class ParseCoder:
         tok, p = trig.tok, trig.pattern
         if p.pos == "verb":
             sources, targets = self._verb_arguments(tok, p, at)
+            reporter = tok.head.head if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" else None
+            if p.code[:2] in VERBAL_ROOTS and reporter is not None and reporter.lemma_.lower() in REPORTING_LEMMAS \
+                    and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                # "Pakistan said the strikes killed 31 and vowed to respond": Pakistan vowed
+                sources = self.actors_of(_subject(reporter), at) or sources
         else:
             sources, targets = self._noun_arguments(tok, p, at)
         sources = _unique(sources)
@@ -195,24 +207,40 @@ class ParseCoder:
             c.code = self._refined(trig, c.code)
             root = c.code[:2]
             objects = _object_tokens(trig.tok)
-            reported = [coded_at[i] for i in objects if i in coded_at and coded_at[i].code[:2] in FORCE_ROOTS]
-            force_object = reported or any(by_token.get(i) and by_token[i].pattern.code[:2] in FORCE_ROOTS for i in objects)
+            reported = [coded_at[i] for i in objects if i in coded_at and coded_at[i].code[:2] in HOSTILE_ROOTS]
+            force_object = reported or any(by_token.get(i) and by_token[i].pattern.code[:2] in HOSTILE_ROOTS for i in objects)
             if root in ("10", "11", "12", "13") and force_object:
                 # "condemned the killing of K", "denounced Israel's strikes": aimed at whoever attacked, not at the victim
                 attackers = reported[0].sources if reported and reported[0].sources else frame.attackers
-                if attackers:
-                    c.targets = [a for a in attackers if a not in c.sources]
+                victims = set(reported[0].targets) if reported else set()
+                if not c.targets or set(c.targets) <= victims:  # "blamed Pakistan for the attack" keeps Pakistan
+                    if attackers:
+                        c.targets = [a for a in attackers if a not in c.sources]
+                    elif root == "11":  # "condemned the attack on Lido beach": the side attacked
+                        c.targets = [a for a in victims if a not in c.sources]
+            if not c.targets and trig.pattern.content and root in ("02", "10"):
+                # "demanded that the RSF end its siege": whoever the content asks to act
+                for child in trig.tok.children:
+                    if child.dep_ in ("ccomp", "xcomp"):
+                        subject = next((g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                        c.targets = [a for a in self.actors_of(subject, at) if a not in c.sources]
+                        if c.targets:
+                            break
             if not c.targets and trig.pattern.content:
                 inner = [d for d in coded if d.embedded and d is not c and d.token in {t.i for t in trig.tok.subtree}]
                 if inner and root == "13":  # "threatened to attack Israel": at whom the threatened act aims
                     c.targets = [a for a in inner[0].targets if a not in c.sources]
                 elif inner:  # "called for Israel to withdraw": at whom the appeal or demand is made
-                    c.targets = [a for a in (inner[0].sources or inner[0].targets) if a not in c.sources]
+                    c.targets = [a for a in inner[0].sources if a not in c.sources]
             if not c.targets and root in ("11", "13") and frame.attackers and not set(frame.attackers) & set(c.sources):
                 # "the Houthis vowed a response", "Hamas denounced the attack": at the attackers named before
                 c.targets, c.confidence = [a for a in frame.attackers if a not in c.sources], 0.6
             if root in FORCE_ROOTS and not c.sources and not c.embedded:
                 nominal = [coded_at[i] for i in _instrument_tokens(trig.tok) if i in coded_at and coded_at[i].sources]
+                if not nominal and trig.tok.dep_ == "relcl" and trig.tok.head.i in coded_at:
+                    nominal = [coded_at[trig.tok.head.i]] if coded_at[trig.tok.head.i].sources else []  # "an attack that killed"
+                if not nominal:  # "15 civilians were killed when the RSF fired shells": the sentence's attackers
+                    nominal = [d for d in coded if d is not c and d.code[:2] in FORCE_ROOTS and d.sources and not d.embedded]
                 if nominal:  # "were killed in Israeli strikes"
                     c.sources = list(nominal[0].sources)
                     c.targets = c.targets or list(nominal[0].targets)
@@ -221,11 +249,25 @@ class ParseCoder:
             if root in FORCE_ROOTS and c.sources and not c.targets:
                 # "launched airstrikes targeting what it called military sites in Iran": the place attacked
                 c.targets = [a for a in self._places_hit(trig.tok, at) if a not in c.sources]
+                if not c.targets and frame.home and _unnamed_place(trig.tok, at):
+                    c.targets, c.confidence = [frame.home], 0.6  # "shelled a market in Omdurman": in the article's country
+                if not c.targets:
+                    c.targets, c.confidence = self._context_target(c, frame), 0.5
         for c in coded:
             if c.code[:2] in FORCE_ROOTS and c.sources and not c.embedded and not c.inferred_source:
                 frame.attackers = list(dict.fromkeys(c.sources))
                 if c.targets:
                     frame.attacked = list(dict.fromkeys(c.targets))
+
+    def _context_target(self, c: Coded, frame: Frame) -> list[str]:
+        """Whom an attack with no target in its sentence is against: whom the same
+        attackers hit before, else the state the article names most other than theirs
+        ("Israeli strikes" in an article about Israel and Iran)."""
+        own = {self.affiliation(a) for a in c.sources}
+        if set(c.sources) & set(frame.attackers) and frame.attacked and not {self.affiliation(a) for a in frame.attacked} & own:
+            return list(frame.attacked)
+        other = next((s for s in frame.states if s not in own), None)
+        return [other] if other else []
 
     def _places_hit(self, tok: Token, at: dict[int, Found]) -> list[str]:
         """Actors named in the attack's own phrase: its objects, the objects of its
@@ -243,6 +285,28 @@ class ParseCoder:
                     continue
                 stack += [(c, depth + 1) for c in node.children]
         return _unique(found)
+
+    def reported_attacks(self, sent: Span, coded: list[Coded], at: dict[int, Found]) -> list[Coded]:
+        """A party that reports another's hostile act accuses it ("the army said the RSF
+        shelled the market", "Baku says Armenia violated the truce"): CAMEO 112."""
+        out = []
+        for tok in sent:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in REPORTING_LEMMAS | {"allege", "claim"}:
+                continue
+            subject = _subject(tok)
+            speakers = self.actors_of(subject, at) if subject is not None else []
+            if not speakers:
+                continue
+            inside = {t.i for c in tok.children if c.dep_ in ("ccomp", "parataxis") for t in c.subtree}
+            for c in coded:
+                if c.token not in inside or c.embedded or c.code[:2] not in HOSTILE_ROOTS or not c.sources:
+                    continue
+                spoken_for = {self.affiliation(a) for a in speakers}
+                accused = [a for a in c.sources if self.affiliation(a) not in spoken_for]
+                victims = {self.affiliation(a) for a in c.targets}
+                if accused and (not victims or victims & spoken_for):
+                    out.append(Coded("112", speakers, accused, tok.i, tok.i + 1, "reported-attack", 0.6, token=tok.i))
+        return out
 
     # --- speakers ----------------------------------------------------------------------
     def speakers(self, sent: Span, at: dict[int, Found]) -> tuple[list[str], list[str]]:
@@ -301,24 +365,32 @@ class ParseCoder:
             if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
                 out += self.actors_of(head.head.head, at, depth + 1)
                 continue
-            out += self._nearest(head, at)
+            if head.lower_ in ("they", "it", "we", "he", "she") and head.dep_ in ("nsubj", "nsubjpass"):
+                speaker = _reporting_subject(head)  # "Kinshasa announced they were expelling ...": Kinshasa
+                if speaker is not None:
+                    out += self.actors_of(speaker, at, depth + 1)
+                continue
+            out += self._nearest(head, at, sector=head.lemma_.lower() in SECTOR_NOUNS)
         return _unique(out)
 
-    def _nearest(self, head: Token, at: dict[int, Found]) -> list[str]:
+    def _nearest(self, head: Token, at: dict[int, Found], sector: bool = False) -> list[str]:
+        """The closest mentions in a noun phrase; "the authorities in Kinshasa" (a sector
+        noun) may take a place, "the market in Omdurman" may not."""
         level = [head]
+        preps = SEARCH_PREPS | ({"in"} if sector else set())
         for _ in range(4):
             nxt = []
             for node in level:
                 for child in node.children:
                     if child.dep_ not in NOUN_SEARCH:
                         continue
-                    if child.dep_ == "prep" and child.lower_ not in SEARCH_PREPS:
+                    if child.dep_ == "prep" and child.lower_ not in preps:
                         continue
                     nxt.append(child)
             found = []
             for node in nxt:
                 m = at.get(node.i)
-                if m is not None and not m.locative:
+                if m is not None and (sector or not m.locative):
                     found.append(m.actor)
                     found += [at[c.i].actor for c in node.conjuncts if c.i in at]
             if found:
@@ -328,6 +400,9 @@ class ParseCoder:
 
     def _fits(self, p: Pattern, tok: Token) -> bool:
         children = list(tok.children)
+        if p.code[:2] == "04" and any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in children) or \
+                p.name == "call-it-names" and not any(c.dep_ in ("oprd", "xcomp", "attr") or c.lower_ == "as" for c in children):
+            return False  # "called the claims disinformation", "called it a measure": naming, not a call
         if p.preps and not any(c.lower_ in p.preps and c.dep_ in ("prep", "agent", "prt", "dative", "advmod") for c in children):
             return False
         if p.particle and not any(c.dep_ == "prt" and c.lower_ == p.particle for c in children):
@@ -514,6 +589,31 @@ def _phrase_words(tok: Token, deep: bool = False) -> set[str]:
     return words
 
 
+def _reporting_subject(pronoun: Token) -> Token | None:
+    """The subject of the reporting verb whose clause a pronoun is the subject of."""
+    verb = pronoun.head
+    for _ in range(3):
+        if verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head.lemma_.lower() in REPORTING_LEMMAS | {"announce", "vow", "warn", "insist", "pledge", "promise", "threaten", "deny", "admit", "claim", "confirm"}:
+            subject = _subject(verb.head)
+            return subject if subject is not None and subject.lower_ not in ("they", "it", "we", "he", "she") else None
+        if verb.dep_ not in ("ccomp", "xcomp", "conj"):
+            return None
+        verb = verb.head
+    return None
+
+
+def _unnamed_place(tok: Token, at: dict[int, Found]) -> bool:
+    """The attack's phrase names a place the registry does not know ("in Omdurman")."""
+    for node in tok.subtree:
+        if node.ent_type_ in ("GPE", "LOC", "FAC") and node.i not in at and node.head.dep_ == "prep" \
+                and node.head.lower_ in HIT_PREPS:
+            return True
+        if node.dep_ == "pobj" and node.head.lower_ in HIT_PREPS and node.head.head.i == tok.i and node.i not in at \
+                and node.pos_ == "NOUN":
+            return True  # "struck a market", "on a hospital": a place, unnamed
+    return False
+
+
 def _negated(tok: Token) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("advmod", "det") for c in tok.children)
 
@@ -555,7 +655,7 @@ def _in_background(tok: Token, sent: Span) -> bool:
     return False
 
 
-CONTENT_DEPS = {"xcomp", "ccomp", "prep", "pobj", "pcomp", "dobj", "advcl", "conj", "acl", "relcl", "amod", "compound"}
+CONTENT_DEPS = {"xcomp", "ccomp", "prep", "pcomp", "dobj", "acl"}  # what a head governs as its content (not adverbials)
 
 
 def _content_of_another(tok: Token, sent: Span, content_of: dict[int, _Trigger]) -> bool:

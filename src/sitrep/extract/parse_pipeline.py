@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 from sitrep import __version__
-from sitrep.config import CAMEO_FILE, PACKAGE_DIR
+from sitrep.config import CAMEO_FILE, PACKAGE_DIR, REFERENCE_DIR
 from sitrep.extract.actors import ActorFinder, unknown_names
 from sitrep.extract.codebook import load_codebook
 from sitrep.extract.coder import MEDIATION, VERBAL_ROOTS, Frame, ParseCoder
@@ -29,6 +29,7 @@ from sitrep.extract.dates import DateContext
 from sitrep.extract.figures import FigureFinder
 from sitrep.extract.language import CODED_LANGUAGES, detect_language
 from sitrep.extract.patterns import PATTERNS_FILE, load_patterns
+from sitrep.extract.provisional import ProvisionalActors
 from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
 from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
 from sitrep.extract.parse import load_pipeline, split_parsed
@@ -36,7 +37,8 @@ from sitrep.extract.statements import stance_of
 from sitrep.extract.structure import STRUCTURE_FILE, TextStructure
 
 RULE_FILES = ("coder.py", "patterns.py", "actors.py", "statements.py", "parse_pipeline.py", "parse.py", "sentences.py", "registry.py",
-              "dates.py", "figures.py", "records.py", "structure.py", "language.py")
+              "dates.py", "figures.py", "records.py", "structure.py", "language.py", "provisional.py")
+REFERENCE_FILES = ("provisional.yaml",)
 
 
 class ParseExtractor:
@@ -50,9 +52,11 @@ class ParseExtractor:
         self.structure = TextStructure.load(structure_file)
         self.actors = ActorFinder(self.nlp, self.registry)
         self.figures = FigureFinder(self.nlp)
-        self.coder = ParseCoder(load_patterns(patterns_file, codes=set(self.codebook)))
+        self.provisional = ProvisionalActors(self.registry)
+        self.coder = ParseCoder(load_patterns(patterns_file, codes=set(self.codebook)), self.registry.affiliation)
         digest = hashlib.sha256(__version__.encode())
         for path in (states_file, actors_file, cameo_file, patterns_file, structure_file,
+                     *(REFERENCE_DIR / f for f in REFERENCE_FILES),
                      *(PACKAGE_DIR / "extract" / f for f in RULE_FILES)):
             digest.update(Path(path).read_bytes())
         digest.update(self.nlp.meta.get("name", "").encode() + self.nlp.meta.get("version", "").encode())
@@ -79,7 +83,7 @@ class ParseExtractor:
 
     def actor_json(self, actor_id: str) -> dict:
         row = self.registry.row(actor_id)
-        return {k: row[k] for k in ("id", "name", "type", "country", "role")}
+        return {k: row[k] for k in ("id", "name", "type", "country", "role", "provisional")}
 
     # --- one article -------------------------------------------------------------
     def extract(self, text: str, published: dt.date | None = None, language: str | None = None) -> ArticleExtraction:
@@ -99,6 +103,7 @@ class ParseExtractor:
         last_body: str | None = None
         last_state: str | None = None  # what the previous sentence was about ("Its army said ...")
         unknown: Counter[str] = Counter()
+        states: Counter[str] = Counter()  # states named so far (the article's home is the most named)
         events: list[tuple[Event, bool]] = []
         statements: list[Statement] = []
         for sentence, span in zip(sentences, spans):
@@ -106,6 +111,8 @@ class ParseExtractor:
             offset = span.offset
             mentions, covered = self.actors.find(toks, span, published, recent_people, previous_people, last_pair, last_body,
                                                  last_state)
+            sent = toks.doc[span.start:span.end]
+            mentions = mentions + self.provisional.find(sent, {i: m for m in mentions for i in range(m.start, m.end)})
             for m in mentions:
                 out.mentions.append(Mention(m.actor, sentence.index, offset + toks[m.start].idx,
                                             offset + toks[m.end - 1].idx + len(toks[m.end - 1].text), m.text, m.kind))
@@ -114,6 +121,10 @@ class ParseExtractor:
                 continue
             sent = toks.doc[span.start:span.end]
             at = {i: m for m in mentions for i in range(m.start, m.end)}
+            states.update(c for c in (_country(self.registry, m.actor) for m in mentions) if c in self.registry.actors
+                          and self.registry.actors[c].type == "state")
+            frame.states = [state for state, _ in sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))]
+            frame.home = frame.states[0] if frame.states else None
             reported, speaker = self.coder.speakers(sent, at)
             coded = self.coder.code_sentence(sent, mentions, frame)
             for c in coded:

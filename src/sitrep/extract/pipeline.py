@@ -60,7 +60,7 @@ class Extractor:
 
     def actor_json(self, actor_id: str) -> dict:
         row = self.registry.row(actor_id)
-        return {k: row[k] for k in ("id", "name", "type", "country", "role")}
+        return {k: row[k] for k in ("id", "name", "type", "country", "role", "provisional")}
 
     # --- one article -------------------------------------------------------------
     def extract(self, text: str, published: dt.date | None = None, language: str | None = None) -> ArticleExtraction:

@@ -57,6 +57,7 @@ class Actor:
     capital: str | None = None
     reviewed: dt.date | None = None
     source: str = ""  # file:line of the entry, for error messages
+    provisional: bool = False  # found in the text (a named entity), not in the registry files
 
     def role_on(self, day: dt.date | None) -> Role | None:
         """The role held on ``day`` (the current one when undated), else None."""
@@ -276,10 +277,11 @@ class Registry:
     def row(self, actor_id: str, day: dt.date | None = None) -> dict:
         actor = self.actors.get(actor_id)
         if actor is None:
-            return {"id": actor_id, "name": actor_id, "type": "organisation", "country": None, "role": None, "label": actor_id}
+            return {"id": actor_id, "name": actor_id, "type": "organisation", "country": None, "role": None, "label": actor_id,
+                    "provisional": True}
         role = actor.role_on(day)
         return {"id": actor.id, "name": actor.name, "type": actor.type, "country": actor.country,
-                "role": role.title if role else None, "label": self.label(actor_id, day)}
+                "role": role.title if role else None, "label": self.label(actor_id, day), "provisional": actor.provisional}
 
 
 def _row_line(path: Path, index: int, key: str) -> int:
