@@ -21,6 +21,14 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def extractor():
+    """The extractor, built once for the whole session (loading the pipeline takes seconds)."""
+    from sitrep.extract.pipeline import shared_extractor
+
+    return shared_extractor()
+
+
+@pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """A store holding the whole sample corpus (built once per session)."""
     from sitrep.store import update_store

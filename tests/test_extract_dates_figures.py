@@ -30,11 +30,6 @@ def test_unstated_dates_come_from_context_then_publication():
     assert ctx.date_of("Iran fired missiles at Israel.") == (dt.date(2026, 2, 28), CONTEXT)
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor()
-
-
 def test_event_dates_are_kept_apart_from_publication(extractor):
     text = "Israel struck Hezbollah positions in Lebanon on Tuesday.\nRussia condemned the strikes."
     events = extractor.extract(text, SAT).events

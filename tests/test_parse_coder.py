@@ -12,19 +12,19 @@ import yaml
 from sitrep.config import PROJ_ROOT
 from sitrep.evaluate import real_articles
 from sitrep.extract.language import detect_language
-from sitrep.extract.parse import pieces, split_parsed
-from sitrep.extract.parse_pipeline import ParseExtractor
+from sitrep.extract.pipeline import Extractor
 from sitrep.extract.patterns import PATTERNS_FILE, PatternError, load_patterns
 from sitrep.extract.records import Sentence
+from sitrep.extract.sentences import pieces, split_sentences
 from sitrep.extract.structure import StructureError, TextStructure
 
 
 @pytest.fixture(scope="session")
-def parser() -> ParseExtractor:
-    return ParseExtractor()
+def parser(extractor) -> Extractor:
+    return extractor
 
 
-def _triples(ex: ParseExtractor, text: str) -> set[tuple]:
+def _triples(ex: Extractor, text: str) -> set[tuple]:
     country = ex.registry.affiliation
     return {(country(e.source), e.code[:2], country(e.target)) for e in ex.extract(text).events}
 
@@ -155,7 +155,7 @@ def test_parsing_time_grows_linearly(parser):
     def timed(n: int) -> float:
         text = "Israel struck targets in Gaza and Hamas fired rockets at Israel, officials said " * n
         start = time.perf_counter()
-        split_parsed(parser.nlp, text)
+        split_sentences(parser.nlp, text)
         return time.perf_counter() - start
 
     small, large = timed(100), timed(800)
@@ -184,3 +184,28 @@ def test_real_gold_files_are_well_formed():
             ids = {a["id"] for a in article["actors"]}
             for e in article.get("events", []):
                 assert e["source"] in ids | {"UNIDENTIFIED"} or e["source"] is None, (path, article["id"], e)
+
+
+def test_an_article_in_another_language_is_stored_with_its_language_uncoded(tmp_path):
+    from sitrep.briefing.selection import load_briefing
+    from sitrep.briefing.sources import method_notes
+    from sitrep.params import BriefingParams
+    from sitrep.store import connect, update_store
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "fr.md").write_text("---\ntitle: Frappes\npublished: 2025-03-05\n---\nLe président français a condamné les "
+                                  "frappes israéliennes contre l'Iran et appelé à un cessez-le-feu. Il a aussi demandé à "
+                                  "Israël de ne pas attaquer le Liban.\n", encoding="utf-8")
+    (corpus / "en.md").write_text("---\ntitle: Strikes\npublished: 2025-03-05\n---\nFrance condemned the Israeli strikes on "
+                                  "Iran and called for a ceasefire on Wednesday, the foreign ministry said.\n", encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    update_store([corpus], store)
+    with connect(store, read_only=True) as con:
+        languages = dict(con.execute("SELECT title, language FROM articles").fetchall())
+        coded = dict(con.execute("SELECT a.title, count(e.code) FROM articles a LEFT JOIN events e ON e.article_id = a.id "
+                                 "GROUP BY a.title").fetchall())
+    assert languages == {"Frappes": "fr", "Strikes": "en"}
+    assert coded["Frappes"] == 0 and coded["Strikes"] > 0
+    notes = method_notes(load_briefing(BriefingParams(store=str(store)))).text
+    assert "1 article in fr not coded (the coder reads en)" in notes

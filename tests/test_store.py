@@ -73,11 +73,11 @@ def test_failure_part_way_leaves_store_as_it_was(corpus, tmp_path):
     class Exploding(Extractor):
         calls = 0
 
-        def extract(self, text, published=None):
+        def extract(self, text, published=None, language=None):
             Exploding.calls += 1
             if Exploding.calls == 2:
                 raise RuntimeError("boom in the middle of the batch")
-            return super().extract(text, published)
+            return super().extract(text, published, language)
 
     with pytest.raises(RuntimeError, match="boom"):
         update_store([corpus], store, extractor=Exploding())

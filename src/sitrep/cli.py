@@ -206,10 +206,16 @@ def verify(
     for kind, same in result.files.items():
         typer.echo(f"{kind:9} {'identical' if same else 'DIFFERENT'}")
     if result.changed_inputs:
-        typer.echo("inputs changed since the build: " + ", ".join(result.changed_inputs[:8])
-                   + (" ..." if len(result.changed_inputs) > 8 else ""))
+        typer.echo("changed since the build:")
+        for line in result.changed_inputs[:20]:
+            typer.echo(f"  {line}")
+        if len(result.changed_inputs) > 20:
+            typer.echo(f"  ... and {len(result.changed_inputs) - 20} more")
     if not result.identical:
-        fail(f"{display_path(report_dir)}: rebuilt outputs differ from the manifest")
+        why = (f"changed since the build: {result.changed_inputs[0]}"
+               + (f" (and {len(result.changed_inputs) - 1} more)" if len(result.changed_inputs) > 1 else "")
+               if result.changed_inputs else "no recorded input changed, so the build itself is not deterministic")
+        fail(f"{display_path(report_dir)}: rebuilt outputs differ from the manifest; {why}")
     typer.echo(f"{result.name}: reproducible (rebuilt outputs are byte-identical)")
 
 

@@ -236,42 +236,30 @@ def evaluate_real(gold_files: list[Path], texts: Path, extractor=None, english_o
     return totals | dict(sorted(per_root.items()))
 
 
-def make_extractor(engine: str = "rules"):
-    """The extractor to score: ``rules`` (the token-window cascade sitrep ingests with
-    today) or ``parse`` (the dependency-parse coder being developed to replace it)."""
-    if engine == "parse":
-        from sitrep.extract.parse_pipeline import ParseExtractor
+def make_extractor():
+    from sitrep.extract.pipeline import shared_extractor
 
-        return ParseExtractor()
-    from sitrep.extract.pipeline import Extractor
-
-    return Extractor()
+    return shared_extractor()
 
 
 def main(argv: list[str]) -> int:
-    engine = "rules"
-    if len(argv) >= 2 and argv[0] == "--engine":
-        engine, argv = argv[1], argv[2:]
-        if engine not in ("rules", "parse"):
-            print("--engine takes rules or parse", file=sys.stderr)
-            return 2
     if len(argv) == 2 and argv[0] == "--plover":
-        for s in evaluate_plover(Path(argv[1]), make_extractor(engine)).values():
+        for s in evaluate_plover(Path(argv[1]), make_extractor()).values():
             print(s.line())
         return 0
     if len(argv) >= 3 and argv[0] == "--real":
-        for s in evaluate_real([Path(a) for a in argv[2:]], Path(argv[1]), make_extractor(engine)).values():
+        for s in evaluate_real([Path(a) for a in argv[2:]], Path(argv[1]), make_extractor()).values():
             print(s.line())
         return 0
     if len(argv) == 2 and argv[0] == "--devset":
-        for s in evaluate_devset(Path(argv[1]), make_extractor(engine)).values():
+        for s in evaluate_devset(Path(argv[1]), make_extractor()).values():
             print(s.line())
         return 0
     if len(argv) < 2:
-        print("usage: python -m sitrep.evaluate [--engine rules|parse] GOLD.yaml ARTICLE... | --devset DEVSET.yaml"
+        print("usage: python -m sitrep.evaluate GOLD.yaml ARTICLE... | --devset DEVSET.yaml"
               " | --plover PLOVER.json | --real TEXTS_DIR GOLD.yaml...", file=sys.stderr)
         return 2
-    for s in evaluate(Path(argv[0]), [Path(a) for a in argv[1:]], make_extractor(engine)):
+    for s in evaluate(Path(argv[0]), [Path(a) for a in argv[1:]], make_extractor()):
         print(s.line())
     return 0
 

@@ -2,7 +2,11 @@
 
 A report passes when its executed notebook has no error output, its HTML has every
 section its notebook declares and loads no script or style from a URL, its PDF
-opens and has pages, and its files still match the hashes in its manifest.
+opens and has pages, its files still match the hashes in its manifest, and it is
+not stale: its cache key, recomputed from the current inputs (articles, also those
+dated before its window, reference tables, code, notebook, package and library
+versions, fonts), is the one it was built with. A stale report fails, naming each
+input that moved. A report folder that is a symbolic link fails too.
 ``reports/index.html`` lists every report (title, notebook, parameters, window,
 date built, links) with what failed; the exit status is non-zero if any failed.
 It is the gate for CI-validated publishing.
@@ -36,12 +40,21 @@ class ReportCheck:
 
 
 def check_report(folder: Path) -> ReportCheck:
+    if folder.is_symlink():
+        check = ReportCheck(folder.name, {})
+        check.problems.append(f"is a symbolic link to {os.readlink(folder)}, outside the reports folder")
+        return check
     manifest = read_manifest(folder) or {}
     check = ReportCheck(folder.name, manifest)
     if not manifest:
         check.problems.append("no readable manifest.json")
         return check
-    outputs = {kind: folder / entry["file"] for kind, entry in manifest.get("outputs", {}).items()}
+    from sitrep.render.build import stale_reasons
+
+    for reason in stale_reasons(folder, manifest):
+        check.problems.append(f"stale: {reason}")
+    outputs = {kind: folder / entry["file"] for kind, entry in manifest.get("outputs", {}).items()
+               if isinstance(entry, dict) and isinstance(entry.get("file"), str) and Path(entry["file"]).name == entry["file"]}
     if not outputs_intact(folder, manifest):
         check.problems.append("files differ from the hashes in manifest.json")
     nb = outputs.get("ipynb")
@@ -81,7 +94,20 @@ def check_report(folder: Path) -> ReportCheck:
 
 
 def report_folders(out_dir: Path) -> list[Path]:
-    return sorted(p for p in Path(out_dir).iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").exists())
+    out_dir = Path(out_dir)
+    return sorted(p for p in out_dir.iterdir()
+                  if not p.name.startswith(".") and (_escapes(p, out_dir) or p.is_dir() and (p / "manifest.json").exists()))
+
+
+def _escapes(path: Path, out_dir: Path) -> bool:
+    """A symbolic link in the reports folder that leads out of it (it would be published)."""
+    if not path.is_symlink():
+        return False
+    try:
+        path.resolve().relative_to(out_dir.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
 
 
 def publish(out_dir: Path) -> list[ReportCheck]:

@@ -23,8 +23,10 @@ A grid is YAML::
           - {actor: RUS}
           - {actor: IRN.PEZESHKIAN, start: 2026-03-01}
 
-Names are slugified (lower case, ``[a-z0-9._-]``; nothing else survives, so no
-path can escape the reports folder); two reports with the same name are an error.
+Names are slugified (lower case, ``[a-z0-9._-]``, no leading dot; nothing else
+survives, so no name can escape the reports folder, whatever the parameters hold);
+two reports with the same name are an error. A grid cannot choose the output
+folder (``sitrep batch --out`` does), and parameter values must be plain data.
 """
 
 from __future__ import annotations
@@ -142,6 +144,8 @@ def load_grid(path: Path) -> list[Job]:
         notebook = entry.get("notebook")
         if not notebook:
             raise GridError(f"{where}: entry without 'notebook'")
+        if not isinstance(notebook, str) or not notebook.endswith(".ipynb"):
+            raise GridError(f"{where}: notebook {notebook!r} is not a .ipynb file")
         nb_path = Path(notebook) if Path(notebook).is_absolute() else PROJ_ROOT / notebook
         if not nb_path.is_file():
             raise GridError(f"{where}: unknown notebook {notebook!r} (no such file)")

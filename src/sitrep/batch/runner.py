@@ -7,6 +7,12 @@ already imported the rendering stack; the Dask executor submits the same functio
 to a ``distributed`` cluster). A job never raises: it returns an outcome saying
 built, cached or failed, with the failing cell's one-line error. A dead kernel is
 retried; a report that runs longer than its timeout is stopped and failed.
+
+The timeout holds under both executors: the build itself enforces it (each cell's
+nbclient timeout is the time left, a cell past it is interrupted and its kernel
+killed if it does not stop, rendering checks the deadline between stages). In a
+process's main thread (the local executor) a SIGALRM a little after the deadline
+backs this up; Dask runs reports in worker threads, where no signal arrives.
 """
 
 from __future__ import annotations
@@ -57,16 +63,19 @@ class ReportTimeout(Exception):
     pass
 
 
+BACKSTOP_GRACE = 30  # seconds after the deadline at which the SIGALRM backstop fires
+
+
 @contextmanager
 def _deadline(seconds: int):
     """Raise ReportTimeout after ``seconds`` (only in a process's main thread, where
-    signals arrive; elsewhere papermill's per-cell timeout still applies)."""
+    signals arrive; everywhere the build's own deadline applies first)."""
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield
         return
 
     def expire(signum, frame):
-        raise ReportTimeout(f"timed out after {seconds} s")
+        raise ReportTimeout(f"timed out after {seconds - BACKSTOP_GRACE} s (stopped by the backstop alarm)")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)
@@ -81,18 +90,22 @@ def run_job(job: dict, out_dir: str, force: bool = False, timeout: int = 900, re
     """Build one report; never raises. Returns an :class:`Outcome` as a dict."""
     from nbclient.exceptions import DeadKernelError
 
-    from sitrep.render.build import build
+    from sitrep.render.build import ReportTimeout as RenderTimeout, build
+    from sitrep.render.execute import CellTimeout
 
     outcome = Outcome(job["name"], job["notebook"], job["params"], FAILED)
     start = time.perf_counter()
     for attempt in range(1, retries + 2):
         outcome.attempts = attempt
         try:
-            with _deadline(timeout):
+            with _deadline(timeout + BACKSTOP_GRACE):
                 result = build(Path(job["notebook_path"]), job["params"], out_dir=Path(out_dir), name=job["name"],
                                reuse=not force, timeout=timeout)
             outcome.status = CACHED if result.cached else BUILT
             outcome.error = None
+            break
+        except (CellTimeout, RenderTimeout, ReportTimeout) as err:
+            outcome.error = str(err)
             break
         except DeadKernelError as err:
             outcome.error = f"kernel died: {str(err).splitlines()[0] if str(err) else 'no message'}"
@@ -103,9 +116,6 @@ def run_job(job: dict, out_dir: str, force: bool = False, timeout: int = 900, re
                 break
             outcome.error = f"kernel died at start-up: {str(err).splitlines()[0]}"
             continue  # retry
-        except ReportTimeout as err:
-            outcome.error = str(err)
-            break
         except Exception as err:  # noqa: BLE001 - a job reports any failure instead of raising
             outcome.error = (str(err).splitlines() or [type(err).__name__])[0]
             break
@@ -174,8 +184,12 @@ def run_dask(jobs: list[Job], out_dir: Path, *, scheduler: str, force: bool, tim
 
 def run_batch(jobs: list[Job], out_dir: Path, *, workers: int | None = None, executor: str = "local",
               scheduler: str | None = None, force: bool = False, timeout: int = 900, retries: int = 1,
-              progress: Callable[[Outcome, Summary], None] | None = None) -> Summary:
+              progress: Callable[[Outcome, Summary], None] | None = None,
+              notice: Callable[[str], None] | None = None) -> Summary:
+    """Build ``jobs`` into ``out_dir``; ``progress`` hears of each outcome, ``notice`` of
+    what the batch waits for (default: a line on stderr)."""
     summary = Summary()
+    notice = notice or getattr(progress, "note", None) or (lambda message: print(f"sitrep: {message}", file=sys.stderr, flush=True))
     start = time.perf_counter()
 
     def report(outcome: Outcome) -> None:
@@ -188,6 +202,9 @@ def run_batch(jobs: list[Job], out_dir: Path, *, workers: int | None = None, exe
         raise ValueError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    from sitrep.render.build import lock_holders, sweep_litter
+
+    sweep_litter(out_dir)  # work folders and kernel sockets of killed builds
     if not force:  # unchanged reports are found here, without starting any worker
         from sitrep.render.build import cached_report
 
@@ -205,6 +222,11 @@ def run_batch(jobs: list[Job], out_dir: Path, *, workers: int | None = None, exe
         jobs_to_run = todo
     else:
         jobs_to_run = list(jobs)
+    busy = lock_holders(out_dir, [job.name for job in jobs_to_run])
+    if busy:
+        shown = ", ".join(f"{name} (process {pid})" for name, pid in list(busy.items())[:5]) + (" ..." if len(busy) > 5 else "")
+        notice(f"{len(busy)} of these reports are being built by another sitrep run: {shown}; "
+               "waiting for their locks")
     if not jobs_to_run:
         pass
     elif executor == "dask":
@@ -243,6 +265,13 @@ class Progress:
     def __exit__(self, *exc):
         if self.bar:
             self.bar.stop()
+
+    def note(self, message: str) -> None:
+        """A line about the batch itself (e.g. what it waits for)."""
+        if self.bar:
+            self.bar.console.print(message, style="yellow", markup=False, highlight=False)
+        else:
+            print(f"sitrep: {message}", file=self.stream, flush=True)
 
     def __call__(self, outcome: Outcome, summary: Summary) -> None:
         done = len(summary.outcomes)

@@ -113,12 +113,18 @@ def method_notes(b: Briefing) -> HTMLBlock:
     m = b.meta
     a = b.articles
     langs = ", ".join(sorted(a["language"].unique())) if len(a) else "none"
+    coded = set(m.get("coded_languages", "en").split(","))
+    uncoded = a[~a["language"].isin(coded)] if len(a) else a
+    not_coded = (f"; {len(uncoded)} article{'s' if len(uncoded) != 1 else ''} in "
+                 f"{', '.join(sorted(uncoded['language'].unique()))} not coded (the coder reads {', '.join(sorted(coded))})"
+                 if len(uncoded) else "")
     undated = int(a["published"].isna().sum()) if len(a) else 0
     unknown_outlets = int((a["outlet"] == "unknown outlet").sum()) if len(a) else 0
     weights = " + ".join(f"{w:.2f} × {k}" for k, w in WEIGHTS.items())
     lines = [
-        ("Automated", "Every record is extracted by rules (sitrep extractor "
-                      f"<code>{esc(m.get('extractor', '?'))}</code>, {esc(m.get('rules', '?'))} trigger rules) — no analyst "
+        ("Automated", "Every record is extracted from a statistical parse by coding patterns (sitrep extractor "
+                      f"<code>{esc(m.get('extractor', '?'))}</code>, {esc(m.get('pipeline', '?'))}, "
+                      f"{esc(m.get('rules', '?'))} patterns) — no analyst "
                       "reviewed it. Paraphrases are generated from CAMEO codes; only text in quotation marks is verbatim."),
         ("Reference data", f"actor registry as of {esc(m.get('registry_as_of', '?'))} ({esc(m.get('registry_actors', '?'))} actors); "
                            f"CAMEO codebook with {esc(m.get('codebook_codes', '?'))} codes, Goldstein scale, QuadClass."),
@@ -130,9 +136,10 @@ def method_notes(b: Briefing) -> HTMLBlock:
         ("Dates", "developments carry the event date the article states (explicit, or relative to publication); "
                   "failing that, the last date the article stated, else the publication date, flagged <em>date of report</em>."),
         ("Coverage", f"languages: {esc(langs)}; {len(a)} articles, {a['outlet'].nunique() if len(a) else 0} outlets; "
-                     f"{undated} undated and {unknown_outlets} without a named outlet."),
-        ("Could have been missed", "events in languages or outlets not ingested; acts described without a trigger phrase the "
-                                   "rules know; actors absent from the registry (listed as candidates in the corpus overview); "
+                     f"{undated} undated and {unknown_outlets} without a named outlet{esc(not_coded)}."),
+        ("Could have been missed", "events in languages or outlets not ingested or not coded; acts in phrasings no pattern "
+                                   "covers (on real news about one reported event in five is found: README); actors absent "
+                                   "from the registry and without a nationality in their phrase (candidates in the corpus overview); "
                                    "anything after the information cutoff."),
     ]
     markup = '<dl class="method">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in lines) + "</dl>"

