@@ -337,6 +337,9 @@ class ParseCoder:
                     if child.dep_ == "pobj":
                         reported += self.actors_of(child, at)
             if tok.pos_ == "VERB" and tok.lemma_.lower() in REPORTING_LEMMAS and not speaker:
+                if tok.lemma_.lower() not in ("say", "tell", "add") and not any(
+                        c.dep_ in ("ccomp", "parataxis") for c in tok.children):
+                    continue  # "declared war", "announced a truce": an act, not reported speech
                 subject = _subject(tok)
                 if subject is None:
                     continue
@@ -354,6 +357,42 @@ class ParseCoder:
         root = sent.root
         subject = _subject(root)
         return self.actors_of(subject, at) if subject is not None else []
+
+    def stance_cue(self, sent: Span) -> tuple[str, int] | None:
+        """The stance plain reported speech takes from its words ("said the raid was a
+        criminal act": condemn; "said Kigali was behind the attack": accuse)."""
+        vilify = self.patterns.keywords.get("vilify", frozenset()) - NEUTRAL_IN_SPEECH
+        accusation = self.patterns.keywords.get("accusation", frozenset())
+        for tok in sent:
+            lemma = tok.lemma_.lower()
+            if lemma in vilify and not (tok.i > sent.start and tok.nbor(-1).lower_ in ("anti", "-")):
+                return "condemn", tok.i
+        for tok in sent:
+            if tok.lemma_.lower() in accusation:
+                return "accuse", tok.i
+        return None
+
+    def framings(self, sent: Span, at: dict[int, Found]) -> list[tuple[list[str], int]]:
+        """Actors presenting their own acts as justified ("Washington and Tel Aviv have
+        framed their actions as necessary security operations")."""
+        framing = self.patterns.keywords.get("framing", frozenset())
+        justification = self.patterns.keywords.get("justification", frozenset())
+        out = []
+        for tok in sent:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in framing:
+                continue
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            holders = [tok] + ([obj] if obj is not None else [])
+            as_phrase = [c for h in holders for c in h.children if c.lower_ == "as" or c.dep_ in ("oprd", "xcomp")]
+            if not any(t.lemma_.lower() in justification or t.lower_ in justification
+                       for c in as_phrase for t in c.subtree):
+                continue
+            if obj is None or not any(t.lower_ in ("its", "their", "our", "his", "her") for t in obj.subtree):
+                continue  # framing one's own act, not somebody else's
+            who = self.actors_of(_subject(tok), at)
+            if who:
+                out.append((who, tok.i))
+        return out
 
     def justifies(self, sent: Span) -> int | None:
         """A token where a speaker presents an act as justified ("necessary", "self-defence")."""
@@ -532,11 +571,12 @@ def _subject(tok: Token) -> Token | None:
     seen = 0
     while tok is not None and seen < 6:
         seen += 1
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                if child.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
-                    return tok.head
-                return child
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:  # two subjects are a parse error ("(AFP) On Monday, X said"): the one nearest the verb
+            child = max((c for c in subjects if c.i < tok.i), key=lambda c: c.i, default=subjects[0])
+            if child.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
+                return tok.head
+            return child
         if tok.dep_ == "relcl":
             return None
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
@@ -689,6 +729,7 @@ def _in_background(tok: Token, sent: Span) -> bool:
 
 HABITUAL = {"long", "traditionally", "usually", "often", "regularly", "frequently", "historically", "always", "routinely",
             "repeatedly", "previously", "formerly", "once"}
+NEUTRAL_IN_SPEECH = {"war", "attack", "invasion", "occupation", "assault", "dangerous", "hostile"}  # reported, not judged
 ASIDE_MARKS = {"while", "whereas", "although", "though", "as", "but"}
 CONTENT_DEPS = {"xcomp", "ccomp", "prep", "pcomp", "dobj", "acl"}  # what a head governs as its content (not adverbials)
 

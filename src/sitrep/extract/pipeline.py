@@ -171,6 +171,13 @@ class Extractor:
                         stance_spans.add((source, target, stance))
                         statements.append(Statement(source, target, stance, sentence.index, sentence.text,
                                                     c.confidence, c.rule, start, end, attributed))
+            for who_framing, tok_i in self.coder.framings(sent, at):
+                for who in who_framing:
+                    target = next((t for t in frame.attacked if _country(self.registry, t) != _country(self.registry, who)), None)
+                    statements.append(Statement(who, target, "justify", sentence.index, sentence.text, 0.7, "framing",
+                                                offset + toks[tok_i].idx, offset + toks[tok_i].idx + len(toks[tok_i].text),
+                                                ",".join(reported) or None))
+                    stance_spans.add((who, target, "justify"))
             justified = self.coder.justifies(sent) if speaker else None
             if justified is not None and not headline:
                 target = next((t for t in frame.attacked if _country(self.registry, t) not in
@@ -182,8 +189,10 @@ class Extractor:
                                                 ",".join(reported) or None))
                     stance_spans.add((who, target, "justify"))
             if speaker and not stance_spans and not headline:
+                cue = self.coder.stance_cue(sent)
+                stance, rule = (cue[0], f"reported-speech/{cue[0]}") if cue else ("other", "reported-speech")
                 for who in speaker:
-                    statements.append(Statement(who, None, "other", sentence.index, sentence.text, 0.6, "reported-speech",
+                    statements.append(Statement(who, None, stance, sentence.index, sentence.text, 0.6, rule,
                                                 sentence.start, sentence.end, ",".join(reported) or None))
             bodies = [m.actor for m in mentions if m.kind != "anaphor" and self.registry.actors[m.actor].type in ("group", "organisation")]
             if bodies:
