@@ -237,5 +237,52 @@ def publish(
         raise typer.Exit(EXIT_FAILED)
 
 
+@app.command("import-events")
+def import_events_command(
+    path: Annotated[Path, typer.Argument(help="An ICEWS, GDELT or POLECAT event file.")],
+    fmt: Annotated[str, typer.Option("--format", help="icews, gdelt or polecat.")],
+    store: Annotated[Path, typer.Option("--store", help="DuckDB store to write.")] = DEFAULT_STORE,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+) -> None:
+    """Import external event records into the store; bad lines are reported and skipped (exit 3)."""
+    from sitrep.interop import InteropError, import_events
+
+    try:
+        summary = import_events(path, fmt, store)
+    except (InteropError, *_known_errors()) as err:
+        fail(str(err))
+    for problem in summary.problems:
+        typer.echo(f"sitrep: skipped: {problem}", err=True)
+    if summary.problem_count > len(summary.problems):
+        typer.echo(f"sitrep: skipped: ... and {summary.problem_count - len(summary.problems)} more lines", err=True)
+    if not quiet:
+        what = "already imported, nothing to do" if summary.already_imported else "imported"
+        typer.echo(f"{summary.path} ({summary.layout}, sha256 {summary.sha256[:12]}): {what}; {summary.events} events, "
+                   f"{summary.problem_count} lines skipped; actors resolved to registry ids: {summary.source_resolved} "
+                   f"sources, {summary.target_resolved} targets ({summary.by_name} by name, the rest by country)")
+    if summary.problem_count:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("export-events")
+def export_events_command(
+    fmt: Annotated[str, typer.Option("--format", help="icews, gdelt, plover, csv or parquet.")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: stdout; parquet needs a file).")] = None,
+    store: Annotated[Path, typer.Option("--store", help="DuckDB store to read.")] = DEFAULT_STORE,
+    origin: Annotated[str, typer.Option("--origin", help="all, sitrep (extracted events) or external (imported ones).")] = "all",
+) -> None:
+    """Write the store's events in an event-data format."""
+    from sitrep.interop import InteropError, export_events
+
+    try:
+        summary = export_events(fmt, out, store, origin)
+    except (InteropError, *_known_errors()) as err:
+        fail(str(err))
+    if summary.left_out:
+        typer.echo(f"sitrep: warning: {summary.left_out} events left out: {fmt} needs a date and a CAMEO code", err=True)
+    if out is not None:
+        typer.echo(f"wrote {summary.out}: {summary.events} events ({fmt})")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
