@@ -56,6 +56,7 @@ SEARCH_PREPS = {"of", "from", "for", "between", "with"}
 SECTOR_NOUNS = {"authority", "government", "official", "police", "army", "military", "force", "troop", "soldier",
                 "ministry", "minister", "leader", "administration", "regime", "junta", "president", "spokesman",
                 "spokesperson", "spokeswoman", "diplomat", "delegation", "envoy", "ambassador", "parliament", "court"}
+FRAME_ROOTS = {"15", "17", "18", "19", "20"}  # acts that make their source "the attackers" of the article so far
 HOSTILE_ROOTS = {"13", "15", "16", "17", "18", "19", "20"}
 HIT_PREPS = {"on", "against", "in", "at", "into", "toward", "towards", "across", "inside", "near", "over"}
 ATTRIBUTION_VERBS = {"attribute", "blame", "claim", "carry", "launch", "conduct"}
@@ -87,6 +88,7 @@ class Coded:
     mutual: bool = False     # each target also acted against each source ("exchanged fire")
     background: bool = False  # in an "after/before/since" clause: earlier context
     token: int = -1          # the predicate's token index
+    about_attack: bool = False  # a verbal act about an attack whose attackers the sentence does not name
 
 
 @dataclass
@@ -219,8 +221,10 @@ class ParseCoder:
                 if not c.targets or set(c.targets) <= victims:  # "blamed Pakistan for the attack" keeps Pakistan
                     if attackers:
                         c.targets = [a for a in attackers if a not in c.sources]
-                    elif root == "11":  # "condemned the attack on Lido beach": the side attacked
-                        c.targets = [a for a in victims if a not in c.sources]
+                    else:  # resolved at the end of the article, when its attackers are known
+                        c.about_attack = True
+                        if root == "11":  # "condemned the attack on Lido beach": the side attacked, unless named later
+                            c.targets = [a for a in victims if a not in c.sources]
             if not c.targets and trig.pattern.content and root in ("02", "10"):
                 # "demanded that the RSF end its siege": whoever the content asks to act
                 for child in trig.tok.children:
@@ -268,8 +272,13 @@ class ParseCoder:
                     # "Israeli strikes" with no one named as hit: whom the same attackers hit before, else whom
                     # the article is about (not when it names an unknown patient: "countries hit by Iranian strikes")
                     c.targets, c.confidence = self._context_target(c, frame, salient=not _explicit_patient(trig.tok)), 0.5
+            if root in FORCE_ROOTS and trig.pattern.pos == "noun" and c.sources and not c.targets and frame.attackers \
+                    and set(c.sources) <= set(frame.attacked) and not set(c.sources) & set(frame.attackers) \
+                    and not any(ch.dep_ in ("poss", "agent") or ch.lower_ == "by" for ch in trig.tok.children):
+                # "the Yemen strikes" after "the US and UK struck Yemen": Yemen is where, not who
+                c.targets, c.sources, c.inferred_source, c.confidence = c.sources, list(frame.attackers), True, 0.5
         for c in coded:
-            if c.code[:2] in FORCE_ROOTS and c.sources and not c.embedded and not c.inferred_source:
+            if c.code[:2] in FRAME_ROOTS and c.sources and not c.embedded and not c.inferred_source:
                 frame.attackers = list(dict.fromkeys(c.sources))
                 if c.targets:
                     frame.attacked = list(dict.fromkeys(c.targets))
@@ -541,6 +550,13 @@ class ParseCoder:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         targets += self.actors_of(obj, at)
+            elif child.dep_ == "prep" and "between" in p.to:  # "mediation by X in talks between A and B"
+                for obj in child.children:
+                    for grand in obj.children:
+                        if grand.dep_ == "prep" and grand.lower_ == "between":
+                            for g in grand.children:
+                                if g.dep_ == "pobj":
+                                    targets += self.actors_of(g, at)
         if not sources and tok.dep_ in ("dobj",) and tok.head.lemma_.lower() in ("launch", "carry", "conduct", "stage", "mount"):
             sources = self.actors_of(_subject(tok.head), at)
         return sources, targets

@@ -119,6 +119,8 @@ class Extractor:
         states: Counter[str] = Counter()  # states named so far (the article's home is the most named)
         events: list[tuple[Event, bool]] = []
         statements: list[Statement] = []
+        pending: list[tuple[int, int]] = []  # (first event index, first statement index) of acts about unattributed attacks
+        attackers: Counter[str] = Counter()  # who the article reports attacking, for the pending acts
         for sentence, span in zip(sentences, spans):
             toks = span.tokens
             offset = span.offset
@@ -157,6 +159,9 @@ class Extractor:
                 start = offset + toks[c.start].idx
                 end = offset + toks[c.end - 1].idx + len(toks[c.end - 1].text)
                 attributed = ",".join(a for a in reported if a not in c.sources) or None
+                if c.code[:2] in ("18", "19", "20") and not c.inferred_source:
+                    attackers.update(c.sources)
+                mark = (len(events), len(statements)) if c.about_attack else None
                 pairs = [(source, target) for source in c.sources for target in (c.targets or [None])]
                 if c.mutual:  # "A and B exchanged fire": B fired on A as well
                     pairs += [(target, source) for source in c.sources for target in c.targets]
@@ -171,6 +176,8 @@ class Extractor:
                         stance_spans.add((source, target, stance))
                         statements.append(Statement(source, target, stance, sentence.index, sentence.text,
                                                     c.confidence, c.rule, start, end, attributed))
+                if mark is not None:
+                    pending.append(mark)
             for who_framing, tok_i in self.coder.framings(sent, at):
                 for who in who_framing:
                     target = next((t for t in frame.attacked if _country(self.registry, t) != _country(self.registry, who)), None)
@@ -205,10 +212,35 @@ class Extractor:
             previous_people = list(dict.fromkeys(people))
             last_pair = _subject_pair(self.registry, self.coder.subject_actors(sent, at)) or _pair_of(self.registry, coded) \
                 or last_pair
+        events, statements = _aim_at_attackers(events, statements, pending, attackers)
         out.events = _dedupe_events(events, self.registry)
         out.statements = _dedupe_statements(statements)
         out.unknown_actors = dict(sorted(unknown.items()))
         return out
+
+
+def _aim_at_attackers(events: list[tuple[Event, bool]], statements: list[Statement], pending: list[tuple[int, int]],
+                      attackers: Counter[str]) -> tuple[list[tuple[Event, bool]], list[Statement]]:
+    """A condemnation of "the killing of K" in an article's first line is aimed at whoever
+    the article later reports attacking (the most reported attacker), not at the victim."""
+    if not pending or not attackers:
+        return events, statements
+    main = attackers.most_common(1)[0][0]
+    marks = sorted(pending)
+    ends = [m for m in marks[1:]] + [(len(events), len(statements))]
+    events, statements = list(events), list(statements)
+    for (e0, s0), (e1, s1) in zip(marks, ends):
+        group = [i for i in range(e0, e1) if events[i][0].sentence == events[e0][0].sentence and events[i][0].rule == events[e0][0].rule]
+        sources = {events[i][0].source for i in group}
+        if main in sources:
+            continue
+        for k, i in enumerate(group):
+            event, headline = events[i]
+            events[i] = (dataclasses.replace(event, target=main, confidence=min(event.confidence, 0.5)), headline)
+        for j in range(s0, min(s1, len(statements))):
+            if statements[j].sentence == events[e0][0].sentence and statements[j].rule == events[e0][0].rule:
+                statements[j] = dataclasses.replace(statements[j], target=main)
+    return events, statements
 
 
 def _subject_pair(registry: Registry, subject: list[str]) -> list[str] | None:
