@@ -96,7 +96,9 @@ class BriefingParams(ReportParams):
     bodies); ``topic`` keywords keep the articles whose title or text contains any
     of them; ``min_confidence`` drops extracted records coded less surely;
     ``edition`` numbers the briefing (default: one edition per news day in the
-    store up to the window's end); the information cutoff is given in ``timezone``.
+    store up to the window's end); the information cutoff is given in ``timezone``;
+    ``external_events`` adds the imported ICEWS, GDELT and POLECAT event records
+    (``sitrep import-events``) beside the events extracted from articles.
     """
 
     title: str = "Situation briefing"
@@ -105,6 +107,7 @@ class BriefingParams(ReportParams):
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
     edition: int | None = Field(None, ge=1)
     timezone: str = "UTC"
+    external_events: bool = False
 
     @field_validator("focus_actors", "topic", mode="before")
     @classmethod
@@ -162,6 +165,7 @@ class ActorProfileParams(ReportParams):
     title: str = "Actor profile"
     actor: str = "RUS"
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
+    external_events: bool = False
 
     @field_validator("actor")
     @classmethod

@@ -127,3 +127,51 @@ def publication_dates(store: Path) -> list[dt.date]:
     """Distinct publication dates of every article in the store, in order."""
     frame = _query(store, "SELECT DISTINCT published FROM articles WHERE published IS NOT NULL ORDER BY 1")
     return [d.date() if hasattr(d, "date") else d for d in frame["published"]]
+
+
+# --- external event records (ICEWS, GDELT, POLECAT files imported by sitrep.interop) ----
+EXTERNAL_EVENT_COLUMNS = [
+    "origin", "file_sha256", "line", "event_id", "event_date", "source_id", "source_name", "source_match", "target_id",
+    "target_name", "target_match", "cameo_code", "plover", "plover_mode", "goldstein", "quad_class", "country", "place",
+    "latitude", "longitude", "publisher", "url", "provenance", "path"]
+EXTERNAL_FILE_COLUMNS = ["path", "origin", "layout", "file_sha256", "lines", "events", "problems", "problem_lines"]
+
+
+def _has_external(con) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_name IN ('external_files', 'external_events')").fetchall()
+    return rows[0][0] == 2
+
+
+def load_external_events(store: Path, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """External event records (imported ICEWS, GDELT, POLECAT files) dated in the window,
+    with the path of the file each came from; a store without the tables holds none."""
+    if not Path(store).is_file():
+        return pd.DataFrame(columns=EXTERNAL_EVENT_COLUMNS)
+    where, args = _window_sql(start, end, "e.event_date")
+    con = connect(store, read_only=True)
+    try:
+        if not _has_external(con):
+            return pd.DataFrame(columns=EXTERNAL_EVENT_COLUMNS)
+        frame = con.execute(
+            f"""SELECT e.*, f.path FROM external_events e JOIN external_files f ON f.file_sha256 = e.file_sha256
+                WHERE {where} ORDER BY e.event_date, e.origin, f.path, e.line""", args).df()
+    finally:
+        con.close()
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.date
+    return _clean_names(frame[EXTERNAL_EVENT_COLUMNS], ("source_name", "target_name", "publisher"))
+
+
+def load_external_files(store: Path) -> pd.DataFrame:
+    """The imported event files: path, origin, layout, sha256, lines, events kept and
+    problems found (none for a store without the tables)."""
+    if not Path(store).is_file():
+        return pd.DataFrame(columns=EXTERNAL_FILE_COLUMNS)
+    con = connect(store, read_only=True)
+    try:
+        if not _has_external(con):
+            return pd.DataFrame(columns=EXTERNAL_FILE_COLUMNS)
+        return con.execute(f"SELECT {', '.join(EXTERNAL_FILE_COLUMNS)} FROM external_files ORDER BY path, file_sha256").df()
+    finally:
+        con.close()

@@ -30,7 +30,7 @@ import html
 import pandas as pd
 
 from sitrep.briefing.display import HTMLBlock, day_label, is_dated, table
-from sitrep.briefing.selection import Briefing, in_focus
+from sitrep.briefing.selection import ARTICLES, Briefing, in_focus
 from sitrep.briefing.wording import join_names, phrase
 
 WEIGHTS = {"severity": 0.45, "sources": 0.20, "focus": 0.20, "recency": 0.15}
@@ -63,15 +63,18 @@ def _developments(b: Briefing) -> pd.DataFrame:
     the same day are one attack, coded by its most specific code); then acts that
     differ only by their source ("the United States and Israel struck Iran") are
     one line with both sources."""
-    e = b.events
+    e = b.all_events()
+    ext = b.external_on  # external records beside extracted events: a line rests on one origin only
     cols = ["date", "sources", "code", "label", "targets", "goldstein", "quad_class", "refs", "outlets", "independent",
-            "single_source", "date_basis", "evidence", "salience"]
+            "single_source", "date_basis", "evidence", "salience"] + (["origin", "plover", "provenance", "records"] if ext else [])
     if e.empty:
         return pd.DataFrame(columns=cols)
     independent = dict(zip(b.articles["id"], b.articles["independent"]))
     if b.params.focus_actors:
         actors = b.actors
         focus = in_focus(e["source"], b.params.focus_actors, actors) | in_focus(e["target"], b.params.focus_actors, actors)
+        if ext:  # external records were kept for the focus already (through Registry.affiliation)
+            focus = focus | (e["origin"] != ARTICLES)
     else:
         focus = pd.Series(True, index=e.index)
     e = e.assign(focus=focus, date=e["event_date"].where(e["event_date"].notna(), e["published"]),
@@ -82,16 +85,17 @@ def _developments(b: Briefing) -> pd.DataFrame:
     first, last = min(e["date"]), max(e["date"])
     span = max((last - first).days, 1)
     acts = []
-    for (date, source, _act), group in e.groupby(["date", "source", "act"], sort=True):
+    for keys, group in e.groupby(["date", "source", "act"] + (["origin"] if ext else []), sort=True):
+        date, source = keys[0], keys[1]
         code = _specific(set(group["code"]))
         main = group[group["code"] == code].iloc[0]
         acts.append({"date": date, "source": source, "code": code, "label": main["label"], "goldstein": float(main["goldstein"]),
                      "quad_class": int(main["quad_class"]), "evidence": main["evidence"],
                      "targets": tuple(dict.fromkeys(t for t in group["target"] if isinstance(t, str))),
-                     "rows": group})
+                     "origin": keys[3] if ext else None, "plover": main.get("plover"), "rows": group})
     merged: dict[tuple, dict] = {}
     for act in acts:
-        key = (act["date"], act["code"], act["targets"])
+        key = (act["date"], act["code"], act["targets"], act["origin"])
         if key in merged:
             merged[key]["sources"].append(act["source"])
             merged[key]["rows"] = pd.concat([merged[key]["rows"], act["rows"]])
@@ -100,24 +104,52 @@ def _developments(b: Briefing) -> pd.DataFrame:
     rows = []
     for act in merged.values():
         group = act.pop("rows")
-        refs = sorted({b.citations.number(a, s) for a, s in zip(group["article_id"], group["sentence"])} - {None})
-        indep = {independent.get(a) for a in group["article_id"]}
+        own = group[group["article_id"].notna()]
+        refs = sorted({b.citations.number(a, s) for a, s in zip(own["article_id"], own["sentence"])} - {None})
+        indep = {independent.get(a) for a in own["article_id"]}
+        if ext and act["origin"] != ARTICLES:  # an external record: its publisher is its source
+            indep = {f"{act['origin']}:{p}" for p in group["outlet"]}
         severity = abs(act["goldstein"]) / 10
         if act["code"] in CEASEFIRE_CODES:
             severity = max(severity, 0.4)
         recency = 1 - (last - act["date"]).days / span if last != first else 1.0
         salience = (WEIGHTS["severity"] * severity + WEIGHTS["sources"] * min(len(indep), 3) / 3
                     + WEIGHTS["focus"] * float(group["focus"].any()) + WEIGHTS["recency"] * recency)
+        extra = {}
+        if ext:
+            extra = {"origin": act["origin"], "plover": act["plover"] if isinstance(act["plover"], str) else "",
+                     "provenance": list(dict.fromkeys(p for p in group["provenance"] if isinstance(p, str))),
+                     "records": len(group)}
         rows.append({
             **{k: act[k] for k in ("date", "sources", "code", "label", "goldstein", "quad_class", "evidence")},
             "targets": list(act["targets"]), "refs": refs, "outlets": sorted(set(group["outlet"])),
             "independent": len(indep), "single_source": len(indep) == 1,
             "date_basis": min(group["date_basis"], key=lambda x: BASIS_RANK.get(x, 9)), "salience": round(salience, 4),
+            **extra,
         })
     out = pd.DataFrame(rows, columns=cols)
     out["first_source"] = out["sources"].map(lambda s: s[0])
     out = out.sort_values(["salience", "date", "first_source", "code"], ascending=[False, True, True, True], kind="stable")
     return out.drop(columns=["first_source"]).reset_index(drop=True)
+
+
+def is_external(d) -> bool:
+    """Whether a development rests on external event records (no sentence to cite)."""
+    return isinstance(d.get("origin"), str) and d["origin"] != ARTICLES
+
+
+def basis_markup(b: Briefing, d, limit: int = 3) -> tuple[str, str]:
+    """(HTML, text) of what a development rests on: citation links to article sentences,
+    or, for an external record, its origin and provenance ("ICEWS story 47400351, sentence 2")."""
+    if not is_external(d):
+        refs = "".join(b.cite(r) for r in d["refs"])
+        return refs, "".join(f"[{r}]" for r in d["refs"])
+    shown = d["provenance"][:limit]
+    more = len(d["provenance"]) - len(shown)
+    text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    tip = "External event record: no sentence to cite. " + "; ".join(d["provenance"][:20])
+    return (f'<span class="provenance" title="{html.escape(tip, quote=True)}">[{html.escape(text)}]</span>',
+            f"[{text}]")
 
 
 def act_phrase(b: Briefing, d) -> str:
@@ -127,6 +159,10 @@ def act_phrase(b: Briefing, d) -> str:
 
 
 def _flags(d) -> list[str]:
+    if is_external(d):
+        n = d["records"]
+        return [f'{d["origin"]} record{"s" if n != 1 else ""}: {n}, from '
+                + ("one publisher" if d["independent"] == 1 else f'{d["independent"]} publishers'), "no sentence to cite"]
     flags = ["single source" if d["independent"] == 1 else f'{d["independent"]} independent sources']
     if d["date_basis"] == "published":
         flags.append("date of report")
@@ -139,6 +175,14 @@ def _line(b: Briefing, d) -> tuple[str, str]:
     act = act_phrase(b, d)
     refs = "".join(b.cite(r) for r in d["refs"])
     flags = _flags(d)
+    if b.external_on:  # origin and PLOVER category on every line; an external line cites its provenance
+        origin = d["origin"] if is_external(d) else "articles"
+        refs, cited = basis_markup(b, d)
+        code = f"CAMEO {d['code']} · PLOVER {d['plover'] or '?'}" if d["code"] else f"PLOVER {d['plover'] or '?'}"
+        markup = (f'<span class="origin origin-{html.escape(origin.lower())}">{html.escape(origin)}</span> '
+                  f'<strong>{html.escape(who)}</strong> {html.escape(act)} <span class="code">{html.escape(code)}</span> '
+                  f'<span class="flag">({html.escape("; ".join(flags))})</span> {refs}')
+        return markup, f"[{origin}] {who} {act} ({code}; {'; '.join(flags)}) {cited}"
     markup = (f'<strong>{html.escape(who)}</strong> {html.escape(act)} '
               f'<span class="code">CAMEO {html.escape(d["code"])}</span> '
               f'<span class="flag">({html.escape("; ".join(flags))})</span> {refs}')
@@ -154,18 +198,19 @@ def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
     at most three bullets of material conflict, so the political response shows."""
     devs = developments(b)
     if devs.empty:
-        msg = "No coded development in this window: nothing to summarise." if not b.empty else \
+        msg = "No coded development in this window: nothing to summarise." if not b.nothing else \
             "No article in this window: there is nothing to summarise."
         return HTMLBlock(f'<p class="empty-section">{html.escape(msg)}</p>', msg)
     bullets: dict[tuple, list] = {}
     for _, d in devs.iterrows():  # most salient first
-        bullets.setdefault((d["date"], tuple(d["sources"])), []).append(d)
+        origin = (d["origin"],) if b.external_on else ()  # a bullet rests on articles or on external records, not both
+        bullets.setdefault((d["date"], tuple(d["sources"]), *origin), []).append(d)
     ranked = list(bullets.items())
     force = [b_ for b_ in ranked if b_[1][0]["quad_class"] == 4][:MAX_FORCE_BULLETS]
     chosen = [b_ for b_ in ranked if b_[1][0]["quad_class"] != 4 or b_ in force][:size]
     chosen.sort(key=lambda b_: ranked.index(b_))
     items, texts = [], []
-    for (day, sources), acts in chosen:
+    for (day, sources, *_origin), acts in chosen:
         shown = acts[:acts_per_bullet]
         who = join_names([b.label(x) for x in sources])
         phrases = [act_phrase(b, d) for d in shown]
@@ -175,11 +220,25 @@ def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
         more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
         body = "; ".join(phrases) + more
         cites = "".join(b.cite(r) for r in refs)
+        cited = "".join(f"[{r}]" for r in refs)
+        if b.external_on:
+            origin = shown[0]["origin"]
+            if is_external(shown[0]):
+                records = sum(d["records"] for d in shown)
+                flag = (f"{origin} event record{'s' if records != 1 else ''}, no sentence to cite; "
+                        + ("one publisher" if indep == 1 else f"{indep} publishers"))
+                merged = {**shown[0], "provenance": list(dict.fromkeys(x for d in shown for x in d["provenance"]))}
+                cites, cited = basis_markup(b, merged, limit=2)
+            else:
+                flag = f"articles; {flag}"
         items.append(f'<li><span class="date">{day:%d %b}</span> <strong>{html.escape(who)}</strong> {html.escape(body)}. '
                      f'<span class="flag">({flag})</span> {cites}</li>')
-        texts.append(f"- {day:%d %b}: {who} {body}. ({flag}) " + "".join(f"[{r}]" for r in refs))
+        texts.append(f"- {day:%d %b}: {who} {body}. ({flag}) " + cited)
     note = ("Ranked by salience: severity (|Goldstein|), independent sources, focus actors and recency "
             "(formula in Sources and method). Acts are paraphrased from coded events, not quoted.")
+    if b.external_on:
+        note += (" A bullet marked <em>articles</em> cites the sentences it rests on; one marked with ICEWS, GDELT or "
+                 "POLECAT rests on external event records, which carry no sentence: their provenance is given instead.")
     return HTMLBlock(f'<ul class="bluf">{"".join(items)}</ul><p class="table-note">{note}</p>', "\n".join(texts))
 
 
@@ -200,6 +259,11 @@ def key_developments(b: Briefing, per_day: int = 3) -> HTMLBlock:
         texts.append(f"{day:%d %b %Y}\n" + "\n".join(f"  - {t}" for _, t in lines))
     note = ('<p class="table-note">Dates are event dates as the articles state them; <em>date of report</em> marks an act '
             "whose date the article does not give. Publication dates are in Sources and method.</p>")
+    if b.external_on:
+        note += ('<p class="table-note">Each line starts with what it rests on: <em>articles</em> (numbered citations of '
+                 "the sentences) or an external event file's origin (ICEWS, GDELT, POLECAT: coded records with no sentence "
+                 "to cite; the story/record they come from is given instead, and sources count their publishers). "
+                 "Each line carries its CAMEO code and PLOVER category.</p>")
     return HTMLBlock("".join(parts) + note, "\n".join(texts))
 
 

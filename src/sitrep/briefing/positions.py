@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from sitrep.briefing.display import Chart, HTMLBlock, day_label, esc, is_dated, table
-from sitrep.briefing.selection import Briefing
+from sitrep.briefing.selection import ARTICLES, Briefing
 from sitrep.briefing.wording import STANCE_ORDER, STANCE_WORDS
 
 CONTACT_CODES = ("04", "036", "0311", "057")
@@ -16,9 +16,33 @@ MAX_PARTIES = 5
 MAX_ACTORS = 12
 
 
+# a stance an external event record states by its CAMEO code (it has no sentence to read one from)
+EXTERNAL_STANCES = {"111": "condemn", "112": "accuse", "0256": "call_ceasefire", "1056": "call_ceasefire",
+                    "051": "support", "052": "support", "053": "support", "018": "condole"}
+EXTERNAL_STANCE_ROOTS = {"11": "condemn", "13": "warn"}
+EXTERNAL_PLOVER_STANCES = {"ACCUSE": "accuse", "THREATEN": "warn", "SUPPORT": "support"}
+
+
+def external_stances(b: Briefing) -> pd.DataFrame:
+    """Stances stated by external event records (``external_events`` on), read off their
+    CAMEO code (or, for POLECAT, their PLOVER category): speaker, target, stance, origin,
+    provenance, act, date and publisher. Empty when the option is off."""
+    cols = ["speaker", "target", "stance", "origin", "provenance", "act", "published", "outlet"]
+    x = b.external if b.external_on else pd.DataFrame()
+    if x.empty:
+        return pd.DataFrame(columns=cols)
+    stance = [EXTERNAL_STANCES.get(c) or EXTERNAL_STANCE_ROOTS.get(c[:2]) if c else EXTERNAL_PLOVER_STANCES.get(p)
+              for c, p in zip(x["code"], x["plover"])]
+    x = x.assign(stance=stance, speaker=x["source"], act=x["label"])
+    x = x[x["stance"].notna() & x["speaker"].notna()]
+    return x[cols].reset_index(drop=True)
+
+
 def main_parties(b: Briefing) -> list[str]:
     """The actors statements are most often aimed at (the columns of the matrix)."""
     targets = b.statements[b.statements["stance"] != "other"]["target"].dropna()
+    if b.external_on:
+        targets = pd.concat([targets, external_stances(b)["target"].dropna()])
     counts = targets.value_counts()
     return sorted(counts.index[:MAX_PARTIES], key=lambda a: (-counts[a], a))
 
@@ -27,6 +51,8 @@ def positions(b: Briefing) -> HTMLBlock:
     """Actor x main party: each stance taken toward that party, with evidence counts
     and links; "no stated position" where the actor said nothing about it."""
     s = b.statements[b.statements["stance"] != "other"]
+    if b.external_on:  # external records' stances beside the statements (no sentence: origin and count)
+        s = pd.concat([s.assign(origin=ARTICLES), external_stances(b)], ignore_index=True)
     if s.empty:
         msg = "No attributed stance (condemnation, support, call for ceasefire, warning …) in this window."
         return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
@@ -51,6 +77,15 @@ def positions(b: Briefing) -> HTMLBlock:
                 hits = subset[subset["stance"] == stance]
                 if hits.empty:
                     continue
+                if "origin" in hits:
+                    for origin, ext in hits[hits["origin"] != ARTICLES].groupby("origin"):
+                        tip = f"{origin} event records, no sentence to cite: " + "; ".join(ext["provenance"].head(20))
+                        parts.append(f'<span class="stance stance-{stance} external" title="{esc(tip)}">{esc(STANCE_WORDS[stance])} '
+                                     f"×{len(ext)} ({esc(origin)} records)</span>")
+                        tparts.append(f"{stance} x{len(ext)} ({origin} records)")
+                    hits = hits[hits["origin"] == ARTICLES]
+                    if hits.empty:
+                        continue
                 refs = sorted({b.citations.number(a, n) for a, n in zip(hits["article_id"], hits["sentence"])} - {None})
                 links = "".join(b.cite(r) for r in refs)
                 parts.append(f'<span class="stance stance-{stance}">{esc(STANCE_WORDS[stance])} ×{len(refs) or len(hits)}</span> {links}')
@@ -64,6 +99,9 @@ def positions(b: Briefing) -> HTMLBlock:
               f'<thead><tr><th scope="col">Actor</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               '<p class="table-note">– = no stated position: the coverage records no statement by that actor about that party '
               "(not that it has none). Each stance is written out, never shown by colour alone."
+              + (" A stance marked (ICEWS records), (GDELT records) or (POLECAT records) is read off the CAMEO code of "
+                 "external event records (condemn, accuse, threaten, praise …), not from a sentence: hover for their "
+                 "provenance. The others cite article sentences." if b.external_on else "")
               + (f" {len(left_out)} further actors with fewer statements: " + esc(", ".join(b.label(a) for a in left_out)) + "." if left_out else "")
               + "</p>")
     return HTMLBlock(markup, "Positions\n" + "\n".join(text_rows))
@@ -73,6 +111,11 @@ def notable_statements(b: Briefing, limit: int = 12) -> HTMLBlock:
     """Attributed statements with a stance, the sentence quoted verbatim."""
     s = b.statements
     caption = "Notable attributed statements"
+    if b.external_on:
+        own = (table(s, caption=caption, empty="No attributed statement from an article in this window.") if s.empty
+               else notable_statements(b.__class__(**{**b.__dict__, "params": b.params.model_copy(update={"external_events": False})}), limit))
+        ext = _external_statements(b, limit)
+        return HTMLBlock(own.markup + ext.markup, own.text + "\n" + ext.text)
     if s.empty:
         return table(s, caption=caption, empty="No attributed statement in this window.")
     s = s.assign(rank=s["stance"].map(lambda x: 1 if x == "other" else 0))
@@ -94,11 +137,34 @@ def notable_statements(b: Briefing, limit: int = 12) -> HTMLBlock:
                  column_classes={"statement (verbatim sentence)": "wide"}, breakable=True)
 
 
+def _external_statements(b: Briefing, limit: int) -> HTMLBlock:
+    """Stances of external event records: no sentence to quote, the act as coded and its provenance."""
+    x = external_stances(b)
+    caption = "Stances recorded in external event files (coded records: no sentence to quote)"
+    if x.empty:
+        return table(x, caption=caption, empty="No external event record states a stance in this window.")
+    x = x.sort_values(["published", "speaker", "provenance"], kind="stable").drop_duplicates(["speaker", "target", "stance", "published"])
+    shown = x.head(limit)
+    frame = pd.DataFrame({
+        "date": [day_label(d) for d in shown["published"]], "speaker": [b.label(a) for a in shown["speaker"]],
+        "target": [b.label(t) if isinstance(t, str) else "—" for t in shown["target"]],
+        "stance": [STANCE_WORDS[st] for st in shown["stance"]], "act as coded": shown["act"],
+        "rests on": [f"{o} record ({p})" for o, p in zip(shown["origin"], shown["outlet"])],
+        "provenance": shown["provenance"]})
+    more = len(x) - len(shown)
+    return table(frame, caption=caption, column_classes={"provenance": "code"},
+                 note="Read off the records' CAMEO codes; no sentence is quoted because the event files carry none."
+                      + (f" {more} further records state a stance." if more > 0 else ""))
+
+
 def _contacts(b: Briefing) -> pd.DataFrame:
-    e = b.events
+    e = b.all_events()
     if e.empty:
         return e
-    return e[e["code"].map(lambda c: c.startswith(CONTACT_CODES)) & e["source"].notna()]
+    contact = e["code"].map(lambda c: c.startswith(CONTACT_CODES))
+    if "plover" in e and b.external_on:  # a POLECAT record has no CAMEO code: its PLOVER category says it
+        contact = contact | ((e["code"] == "") & (e["plover"] == "CONSULT"))
+    return e[contact & e["source"].notna()]
 
 
 def contacts_table(b: Briefing) -> HTMLBlock:
@@ -108,13 +174,19 @@ def contacts_table(b: Briefing) -> HTMLBlock:
     if c.empty:
         return table(pd.DataFrame(), caption=caption, empty="No call, meeting, visit or consultation reported in this window.")
     merged: dict[tuple, dict] = {}
+    ext = b.external_on
     for _, r in c.iterrows():
-        ref = b.citations.number(r["article_id"], r["sentence"])
+        origin = r["origin"] if ext else ARTICLES
+        external = origin != ARTICLES
+        ref = None if external else b.citations.number(r["article_id"], r["sentence"])
         date = r["event_date"] if is_dated(r["event_date"]) else r["published"]
         date = date if is_dated(date) else None  # an undated article: no date to give
         pair = tuple(sorted(x for x in (r["source"], r["target"]) if isinstance(x, str)))
         readout = b.label(r["attributed_to"]) if isinstance(r["attributed_to"], str) else f"{r['outlet']} report"
-        row = merged.setdefault((date, pair, r["code"][:3]), {
+        if external:
+            readout = f"{r['outlet']} ({origin} record)"
+        row = merged.setdefault((date, pair, r["code"][:3] or r.get("plover"), origin), {
+            **({"rests on": origin if external else "articles"} if ext else {}),
             "date": day_label(date), "who": b.label(r["source"]),
             "with whom": b.label(r["target"]) if isinstance(r["target"], str) else "— (not named)",
             "contact": r["label"], "readouts": [], "refs": []})
@@ -122,11 +194,28 @@ def contacts_table(b: Briefing) -> HTMLBlock:
             row["readouts"].append(readout)
         if ref is not None and ref not in row["refs"]:
             row["refs"].append(ref)
+        if external and r["provenance"] not in row["refs"]:
+            row["refs"].append(r["provenance"])
     rows = [{**{k: v for k, v in row.items() if k not in ("readouts", "refs")},
              "readout / account": "; ".join(row["readouts"]),
-             "ref": "".join(b.cite(x) for x in sorted(row["refs"]))} for row in merged.values()]
+             "ref": _refs(b, row["refs"])} for row in merged.values()]
     note = "A call reported from both sides is one contact; each side's account is listed."
+    if ext:
+        note += (" The column rests on: articles (the ref cites the sentence) or an external event file (ICEWS, GDELT, "
+                 "POLECAT: a coded record with no sentence to cite; the ref gives its provenance).")
     return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note)
+
+
+def _refs(b: Briefing, refs: list, limit: int = 2) -> str:
+    """Citation links for article sentences; the provenance of external records, as text."""
+    numbers = sorted(x for x in refs if isinstance(x, int))
+    named = [x for x in refs if isinstance(x, str)]
+    out = "".join(b.cite(x) for x in numbers)
+    if named:
+        more = len(named) - limit
+        shown = "; ".join(named[:limit]) + (f"; and {more} more" if more > 0 else "")
+        out += f'<span class="provenance" title="{esc("; ".join(named[:20]))}">[{esc(shown)}]</span>'
+    return out
 
 
 def contacts_chart(b: Briefing) -> Chart | HTMLBlock:

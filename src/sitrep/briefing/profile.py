@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sitrep.briefing.display import UNDATED, Chart, HTMLBlock, day_label, header, is_dated, key_figures, table
+from sitrep.briefing.display import UNDATED, Chart, HTMLBlock, day_label, esc, header, is_dated, key_figures, table
 from sitrep.briefing.selection import Briefing, in_focus, load_briefing
 from sitrep.briefing.sources import window_label
 from sitrep.briefing.wording import QUAD_NAMES, STANCE_WORDS, phrase
@@ -20,7 +20,7 @@ from sitrep.params import ActorProfileParams, BriefingParams
 def load_profile(params: ActorProfileParams) -> Briefing:
     brief = BriefingParams(title=params.title, store=params.store, start=params.start, end=params.end,
                            focus_actors=[params.actor], min_confidence=params.min_confidence, formats=params.formats,
-                           page_size=params.page_size)
+                           page_size=params.page_size, external_events=params.external_events)
     return load_briefing(brief)
 
 
@@ -43,37 +43,42 @@ def profile_header(b: Briefing) -> HTMLBlock:
 
 
 def profile_figures(b: Briefing) -> HTMLBlock:
-    e = b.events
+    e = b.all_events()
     did = e[_mine(b, e["source"])] if not e.empty else e
     got = e[_mine(b, e["target"])] if not e.empty else e
     return key_figures({
         "acts by the actor": len(did), "acts aimed at it": len(got), "statements": int(_mine(b, b.statements["speaker"]).sum()) if len(b.statements) else 0,
         "counterparts": len(set(did["target"].dropna()) | set(got["source"].dropna())) if len(e) else 0,
         "articles": int(pd.concat([did["article_id"], got["article_id"]]).nunique()) if len(e) else 0,
+        **({"external records": int((e["origin"] != "articles").sum()) if len(e) else 0} if b.external_on else {}),
     })
 
 
 def timeline(b: Briefing) -> HTMLBlock:
     """Every act by or toward the actor, by event date, with its evidence."""
-    e = b.events
+    e = b.all_events()
     caption = "Actions and statements over time"
     if e.empty:
         return table(pd.DataFrame(), caption=caption, empty="No coded act by or toward this actor in this window.")
     rows = []
-    for _, r in e.sort_values(["event_date", "article_id", "sentence"]).iterrows():
+    order = ["event_date", "article_id", "sentence"] if not b.external_on else ["event_date", "origin", "source", "code"]
+    for _, r in e.sort_values(order, kind="stable").iterrows():
         date = r["event_date"] if is_dated(r["event_date"]) else r["published"]
-        ref = b.citations.number(r["article_id"], r["sentence"])
+        external = b.external_on and r["origin"] != "articles"
+        ref = None if external else b.citations.number(r["article_id"], r["sentence"])
         by_me = bool(_mine(b, pd.Series([r["source"]])).iloc[0])
         target = b.label(r["target"]) if isinstance(r["target"], str) else None
         rows.append({"date": day_label(date), "role": "acts" if by_me else "is the target",
                      "who": b.label(r["source"]), "act": phrase(r["code"], r["label"], target, r["evidence"]),
-                     "CAMEO": r["code"], "QuadClass": QUAD_NAMES[int(r["quad_class"])], "ref": b.cite(ref)})
+                     "CAMEO": r["code"], "QuadClass": QUAD_NAMES[int(r["quad_class"])],
+                     **({"PLOVER": r["plover"], "rests on": r["origin"]} if b.external_on else {}),
+                     "ref": esc(f"[{r['provenance']}]") if external else b.cite(ref)})
     frame = pd.DataFrame(rows).drop_duplicates(["date", "who", "act", "CAMEO"])
     return table(frame, caption=caption, html_columns=["ref"], column_classes={"act": "wide", "CAMEO": "code"})
 
 
 def activity_chart(b: Briefing) -> Chart | HTMLBlock:
-    e = b.events
+    e = b.all_events()
     if e.empty:
         msg = "No coded act in this window, so no chart."
         return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
@@ -94,7 +99,7 @@ def activity_chart(b: Briefing) -> Chart | HTMLBlock:
 
 
 def counterparts(b: Briefing) -> HTMLBlock:
-    e = b.events
+    e = b.all_events()
     caption = "Counterparts: acts in each direction and their Goldstein sum"
     if e.empty:
         return table(pd.DataFrame(), caption=caption, empty="No counterpart in this window.")

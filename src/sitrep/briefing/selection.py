@@ -15,9 +15,14 @@ import pandas as pd
 
 from sitrep.briefing.wording import cite
 from sitrep.params import BriefingParams
-from sitrep.records import load_actors, load_articles, load_files, load_meta, load_table, publication_dates
+from sitrep.records import (load_actors, load_articles, load_external_events, load_external_files, load_files, load_meta,
+                            load_table, publication_dates)
 
 UNKNOWN_OUTLET = "unknown outlet"
+ARTICLES = "articles"  # the origin of an event extracted from an article (external ones: "ICEWS", "GDELT", "POLECAT")
+EXTERNAL_COLUMNS = ["origin", "source", "target", "source_name", "target_name", "code", "label", "goldstein", "quad_class",
+                    "plover", "event_date", "published", "date_basis", "provenance", "publisher", "outlet", "path",
+                    "file_sha256", "line", "article_id", "sentence", "evidence", "attributed_to", "confidence"]
 
 
 @dataclass
@@ -60,6 +65,9 @@ class Briefing:
     first_day: dt.date | None
     last_day: dt.date | None
     memo: dict = field(default_factory=dict)  # derived tables computed once per briefing
+    # external event records (``external_events`` on): one row per record, origin "ICEWS", "GDELT" or "POLECAT"
+    external: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXTERNAL_COLUMNS))
+    external_files: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def label(self, actor_id) -> str:
         if actor_id is None or (isinstance(actor_id, float) and pd.isna(actor_id)):
@@ -73,6 +81,27 @@ class Briefing:
     @property
     def empty(self) -> bool:
         return self.articles.empty
+
+    @property
+    def external_on(self) -> bool:
+        return bool(getattr(self.params, "external_events", False))
+
+    @property
+    def nothing(self) -> bool:
+        """No article and no external event record: nothing at all to report."""
+        return self.articles.empty and self.external.empty
+
+    def all_events(self) -> pd.DataFrame:
+        """Extracted events (origin "articles") and, when ``external_events`` is on, the
+        external event records beside them (no article, no sentence: a provenance line)."""
+        if not self.external_on:
+            return self.events
+        own = self.events.assign(origin=ARTICLES, provenance=None)
+        if self.external.empty:
+            return own
+        if own.empty:
+            return self.external.reset_index(drop=True)
+        return pd.concat([own, self.external], ignore_index=True)
 
 
 def _matches_topic(frame: pd.DataFrame, keywords: list[str]) -> pd.Series:
@@ -143,12 +172,66 @@ def load_briefing(params: BriefingParams) -> Briefing:
     dated = articles["published"].dropna()
     first_day = min(dated) if len(dated) else None
     last_day = max(dated) if len(dated) else None
+    extra: dict = {}
+    if getattr(params, "external_events", False):
+        external, actors = _external(params, actors)
+        extra = {"external": external, "external_files": load_external_files(store)}
+        if len(external):  # a store of external records only: their days bound the window
+            first_day = min([d for d in (first_day, min(external["event_date"])) if d is not None])
+            last_day = max([d for d in (last_day, max(external["event_date"])) if d is not None])
     return Briefing(
         params=params, articles=articles, events=events, statements=statements, figures=figures,
         unknown=unknown, labels=dict(zip(actors["id"], actors["label"])), actors=actors, meta=load_meta(store),
         files=load_files(store), citations=citations, edition=_edition(params, store),
-        cutoff=_cutoff(params, last_day), first_day=first_day, last_day=last_day,
+        cutoff=_cutoff(params, last_day), first_day=first_day, last_day=last_day, **extra,
     )
+
+
+def external_focus(actor_ids: pd.Series, focus: list[str], registry) -> pd.Series:
+    """Whether each actor of an external record is a focus actor, or acts for one
+    (``Registry.affiliation``: a person or body of a focus state, the UN for its officials)."""
+    if not focus:
+        return pd.Series(True, index=actor_ids.index)
+    wanted = set(focus)
+    return actor_ids.map(lambda a: isinstance(a, str) and (a in wanted or registry.affiliation(a) in wanted))
+
+
+def _external(params: BriefingParams, actors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The external event records of the window, in the shape of extracted events
+    (origin, provenance, publisher; no article or sentence), and the actor table with
+    every registry actor they name (a store of external records only has none)."""
+    from sitrep.extract.codebook import load_codebook
+    from sitrep.extract.registry import Registry
+
+    raw = load_external_events(params.store_path, params.start, params.end)
+    if raw.empty:
+        return pd.DataFrame(columns=EXTERNAL_COLUMNS), actors
+    registry = Registry.load()
+    raw = raw[external_focus(raw["source_id"], params.focus_actors, registry)
+              | external_focus(raw["target_id"], params.focus_actors, registry)].reset_index(drop=True)
+    codebook = load_codebook()
+    codes = raw["cameo_code"].map(lambda c: c if isinstance(c, str) else "")
+    frame = pd.DataFrame({
+        "origin": raw["origin"].str.upper(),
+        "source": raw["source_id"].where(raw["source_id"].notna(), None),
+        "target": raw["target_id"].where(raw["target_id"].notna(), None),
+        "source_name": raw["source_name"], "target_name": raw["target_name"],
+        "code": codes,
+        "label": [codebook[c].name if c in codebook else str(p).replace("_", " ").capitalize() for c, p in zip(codes, raw["plover"])],
+        "goldstein": raw["goldstein"].fillna(0.0).astype(float), "quad_class": raw["quad_class"].astype(int),
+        "plover": raw["plover"], "event_date": raw["event_date"], "published": raw["event_date"], "date_basis": "stated",
+        "provenance": raw["provenance"], "publisher": raw["publisher"],
+        "outlet": [p if isinstance(p, str) and p else f"{o.upper()} record" for p, o in zip(raw["publisher"], raw["origin"])],
+        "path": raw["path"], "file_sha256": raw["file_sha256"], "line": raw["line"],
+        "article_id": None, "sentence": None, "evidence": "", "attributed_to": None, "confidence": 1.0,
+    }, columns=EXTERNAL_COLUMNS)
+    named = sorted({a for a in pd.concat([frame["source"], frame["target"]]) if isinstance(a, str)} - set(actors["id"]))
+    if named:
+        day = max(frame["event_date"])
+        rows = [{k: v for k, v in registry.row(a, day).items() if k in actors.columns} for a in named if a in registry.actors]
+        if rows:
+            actors = pd.concat([actors, pd.DataFrame(rows)], ignore_index=True) if len(actors) else pd.DataFrame(rows, columns=actors.columns)
+    return frame, actors
 
 
 def _citations(articles: pd.DataFrame, sentences: pd.DataFrame, used: list[pd.DataFrame]) -> Citations:

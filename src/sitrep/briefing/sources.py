@@ -23,6 +23,11 @@ def notices(b: Briefing) -> list[str]:
     """What a reader must know before trusting the summary (thin or stale inputs)."""
     p = b.params
     out = []
+    if b.empty and b.external_on and not b.external.empty:
+        origins = ", ".join(sorted(b.external["origin"].unique()))
+        out.append(f"No article falls in this window: every line of this briefing rests on external event records "
+                   f"({origins}), coded by others, with no sentence to cite; their provenance is given instead.")
+        return out
     if b.empty:
         out.append("No article in the store falls in this window (and topic): this briefing has nothing to report. "
                    "Check the window, the topic keywords, or ingest newer articles.")
@@ -48,6 +53,7 @@ def briefing_header(b: Briefing) -> HTMLBlock:
         ("Edition", f"No. {b.edition}"),
         ("Sources", f"{len(arts)} articles from {arts['independent'].nunique() if len(arts) else 0} independent sources"
                     f"{', ' + str(arts['outlet'].nunique()) + ' outlets' if len(arts) else ''}"),
+        *([("External event records", _external_summary(b))] if b.external_on else []),
         ("Focus", ", ".join(b.label(a) for a in p.focus_actors) or "all actors"),
         ("Topic", ", ".join(p.topic) or "all articles"),
         ("Minimum confidence", f"{p.min_confidence:.2f}"),
@@ -55,6 +61,37 @@ def briefing_header(b: Briefing) -> HTMLBlock:
     ]
     return header(title=p.title, kicker=f"Situation briefing · Edition {b.edition}", facts=facts, notices=notices(b),
                   window=f"{window_label(b)} · cutoff {b.cutoff}")
+
+
+def _external_summary(b: Briefing) -> str:
+    x = b.external
+    if x.empty:
+        return f"none in this window ({len(b.external_files)} imported file{'s' if len(b.external_files) != 1 else ''})"
+    counts = x["origin"].value_counts()
+    return (", ".join(f"{int(counts[o])} {o}" for o in sorted(counts.index)) + f" records from {x['path'].nunique()} "
+            f"file{'s' if x['path'].nunique() != 1 else ''} (no sentence to cite: lines resting on them say so)")
+
+
+def external_files(b: Briefing) -> HTMLBlock | None:
+    """The imported event files (``external_events`` on): path, origin, sha256, events
+    kept, problems found and the records of this window; nothing when the option is off."""
+    if not b.external_on:
+        return None
+    f = b.external_files
+    caption = "External event files (imported with sitrep import-events; sha256 of the file as imported)"
+    if f.empty:
+        return table(pd.DataFrame(), caption=caption, empty="No event file has been imported into this store.")
+    used = b.external["file_sha256"].value_counts() if len(b.external) else pd.Series(dtype=int)
+    frame = pd.DataFrame({
+        "file": f["path"], "origin": f["origin"].str.upper(), "sha256": f["file_sha256"],
+        "events": f["events"].astype(int), "problems": f["problems"].astype(int),
+        "used here": [int(used.get(h, 0)) for h in f["file_sha256"]],
+    })
+    return table(frame, caption=caption, column_classes={"file": "path", "sha256": "code"},
+                 note="events: records kept on import; problems: lines set aside (wrong column count, bad date, unknown "
+                      "code), named by line in the import summary; used here: records in this window and focus. "
+                      "These records are coded by others (ICEWS, GDELT, POLECAT) and carry no sentence: lines resting on "
+                      "them cite their provenance, not the evidence list.")
 
 
 def window_label(b: Briefing) -> str:
@@ -97,6 +134,10 @@ def source_link(url) -> str:
 def evidence_list(b: Briefing) -> HTMLBlock:
     """The numbered references every citation in the briefing points to."""
     rows = b.citations.rows
+    if rows.empty and b.external_on and not b.external.empty:
+        msg = ("No article sentence is cited: every line of this briefing rests on external event records, "
+               "which carry no sentence (their files are listed above).")
+        return HTMLBlock(f'<p class="empty-section">{html.escape(msg)}</p>', msg)
     if rows.empty:
         msg = "No evidence cited."
         return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
@@ -142,6 +183,13 @@ def method_notes(b: Briefing) -> HTMLBlock:
                                    "from the registry and without a nationality in their phrase (candidates in the corpus overview); "
                                    "anything after the information cutoff."),
     ]
+    if b.external_on:
+        lines.append(("External event records", "imported ICEWS, GDELT and POLECAT files (<code>sitrep import-events</code>): "
+                      "records coded by others, with their actors resolved to registry ids by name or country, their CAMEO "
+                      "code, PLOVER category and Goldstein value. They are shown beside the extracted events, marked by origin; "
+                      "a focus actor matches a record when it is the actor or the one the actor acts for. A record has no "
+                      "sentence: lines resting on it give its provenance (story and sentence, or record id) and count "
+                      "its publishers as sources."))
     markup = '<dl class="method">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in lines) + "</dl>"
     return HTMLBlock(markup, "\n".join(f"{k}: {html.unescape(v)}" for k, v in lines))
 

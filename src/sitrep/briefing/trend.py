@@ -13,11 +13,12 @@ from sitrep.briefing.wording import QUAD_NAMES
 THIN_BIN = 3  # fewer events than this in a day: the day's figures are flagged as thin
 QUAD_COLOURS = {"Verbal cooperation": "#1a7f5a", "Material cooperation": "#0b4f8a", "Verbal conflict": "#c77c02",
                 "Material conflict": "#b3261e"}
+ORIGIN_COLOURS = ["#555555", "#6a3d9a", "#e08214", "#1b7837"]
 
 
 def daily(b: Briefing) -> pd.DataFrame:
     """Per event day: events per QuadClass, total, and Goldstein sum."""
-    e = b.events
+    e = b.all_events()
     if e.empty:
         return pd.DataFrame(columns=["date", "quad", "quad_class", "events", "goldstein_sum"])
     e = e.assign(date=e["event_date"].where(e["event_date"].notna(), e["published"]))
@@ -25,6 +26,17 @@ def daily(b: Briefing) -> pd.DataFrame:
     e = e.assign(quad=e["quad_class"].astype(int), quad_class=e["quad_class"].map(QUAD_NAMES))
     out = e.groupby(["date", "quad", "quad_class"]).agg(events=("code", "size"), goldstein_sum=("goldstein", "sum")).reset_index()
     return out.sort_values(["date", "quad"]).reset_index(drop=True)
+
+
+def daily_by_origin(b: Briefing) -> pd.DataFrame:
+    """Per event day and origin ("articles", "ICEWS", "GDELT", "POLECAT"): events."""
+    e = b.all_events()
+    if e.empty or "origin" not in e:
+        return pd.DataFrame(columns=["date", "origin", "events"])
+    e = e.assign(date=e["event_date"].where(e["event_date"].notna(), e["published"]))
+    e = e[e["date"].notna()]
+    out = e.groupby(["date", "origin"]).size().reset_index(name="events")
+    return out.sort_values(["date", "origin"]).reset_index(drop=True)
 
 
 def trend_chart(b: Briefing) -> Chart | HTMLBlock:
@@ -50,14 +62,37 @@ def trend_chart(b: Briefing) -> Chart | HTMLBlock:
         tooltip=["day:O", "goldstein_sum:Q", "events:Q", "thin:N"],
     ).properties(width=560, height=140, title="Goldstein sum per day (negative = conflict)")
     rule = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888", strokeDash=[3, 3]).encode(y="y:Q")
-    chart = alt.vconcat(bars, line + rule).resolve_scale(x="shared")
+    charts = [bars, line + rule]
+    origin_note = ""
+    if b.external_on:  # the same days split by what the events rest on
+        by_origin = daily_by_origin(b)
+        origins = sorted(by_origin["origin"].unique(), key=lambda o: (o != "articles", o))
+        charts.append(alt.Chart(by_origin.assign(day=by_origin["date"].map(lambda d: d.isoformat())).drop(columns=["date"]))
+                      .mark_bar().encode(
+                          x=x, xOffset=alt.XOffset("origin:N", sort=origins),
+                          y=alt.Y("events:Q", title="Events per day", axis=alt.Axis(tickMinStep=1)),
+                          color=alt.Color("origin:N", title="Origin", sort=origins,
+                                          scale=alt.Scale(domain=origins, range=ORIGIN_COLOURS[:len(origins)])),
+                          tooltip=["day:O", "origin:N", "events:Q"],
+                      ).properties(width=560, height=140, title="Events per day by origin (articles or external event file)"))
+        counts = by_origin.groupby("origin")["events"].sum()
+        origin_note = (" By origin: " + ", ".join(f"{o} {int(counts[o])}" for o in origins)
+                       + " (articles: coded by sitrep from the sentences; ICEWS, GDELT, POLECAT: external event records).")
+        per_origin = by_origin.pivot_table(index="date", columns="origin", values="events", fill_value=0)
+        per_day = per_day.merge(per_origin.reset_index(), on="date", how="left")
+        per_day[origins] = per_day[origins].fillna(0).astype(int)
+    chart = alt.vconcat(*charts).resolve_scale(x="shared")
+    if b.external_on:  # the origin bars have their own colours and legend
+        chart = chart.resolve_scale(color="independent")
     thin_note = (f" Thin bins (fewer than {THIN_BIN} events): " + ", ".join(f"{d:%d %b}" for d in thin) + ".") if thin else ""
-    caption = (f"Conflict and cooperation by event date, CAMEO events coded by sitrep, Goldstein scale (-10 to +10). "
+    coded = "CAMEO events coded by sitrep and external event records" if b.external_on else "CAMEO events coded by sitrep"
+    caption = (f"Conflict and cooperation by event date, {coded}, Goldstein scale (-10 to +10). "
                f"Unit: events per day (bars) and the sum of their Goldstein values (line); "
                f"{int(per_day['events'].sum())} events over {len(per_day)} days, "
-               f"{int(per_day['events'].min())}–{int(per_day['events'].max())} per day.{thin_note}")
+               f"{int(per_day['events'].min())}–{int(per_day['events'].max())} per day.{thin_note}{origin_note}")
     alt_text = "Daily events by QuadClass and Goldstein sum: " + "; ".join(
         f"{r.day}: {r.events} events, Goldstein {r.goldstein_sum:+.1f}" for r in per_day.itertuples())
-    table_data = per_day[["day", "events", "goldstein_sum", "thin"]].rename(
+    extra = [c for c in per_day.columns if c not in ("day", "date", "events", "goldstein_sum", "thin")]
+    table_data = per_day[["day", "events", "goldstein_sum", "thin", *extra]].rename(
         columns={"day": "date", "goldstein_sum": "Goldstein sum", "thin": "bin"})
     return Chart(chart, caption=caption, alt_text=alt_text, data=table_data)

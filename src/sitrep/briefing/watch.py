@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from sitrep.briefing.developments import act_phrase, developments
+from sitrep.briefing.developments import act_phrase, basis_markup, developments, is_external
 from sitrep.briefing.display import HTMLBlock, day_label, is_dated, table
 from sitrep.briefing.positions import main_parties
 from sitrep.briefing.selection import Briefing
@@ -42,6 +42,17 @@ def forward_items(b: Briefing, limit: int = 12) -> HTMLBlock:
         text = r["text"] if "text" in r and isinstance(r.get("text"), str) else r["evidence"]
         out.append({"date": day_label(r["published"]), "who": who, "kind": kind, "what was said (verbatim)": f"“{text}”",
                     "ref": b.cite(ref)})
+    if b.external_on and not b.external.empty:  # threats and force posture in external records: no sentence to quote
+        x = b.external[b.external["code"].map(lambda c: c.startswith(THREAT_ROOTS))]
+        x = x.sort_values(["event_date", "source", "provenance"], ascending=[False, True, True], kind="stable")
+        x = x.drop_duplicates(["event_date", "source", "target", "code"])
+        for _, r in x.head(max(limit - len(out[:limit]), limit // 2)).iterrows():
+            target = b.label(r["target"]) if isinstance(r["target"], str) else "—"
+            out.append({"date": day_label(r["event_date"]), "who": b.label(r["source"]),
+                        "kind": ("threat" if r["code"].startswith("13") else "force posture") + f" ({r['origin']} record)",
+                        "what was said (verbatim)": f"— no sentence: coded “{r['label']}” toward {target}",
+                        "ref": f'<span class="provenance">[{html.escape(r["provenance"])}]</span>'})
+        limit = len(out)
     frame = pd.DataFrame(out[:limit])
     return table(frame, caption=caption, html_columns=["ref"], empty="No warning, threat or conditional statement in this window.",
                  column_classes={"what was said (verbatim)": "wide"}, breakable=True)
@@ -57,7 +68,7 @@ def _newest_first(item) -> tuple:
 def open_questions(b: Briefing) -> HTMLBlock:
     """Questions the coverage raises, each with what prompts it."""
     items: list[tuple[str, str]] = []
-    if b.empty:
+    if b.nothing:
         msg = "No article in this window, so no open question can be drawn from coverage."
         return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
     devs = developments(b)
@@ -66,9 +77,17 @@ def open_questions(b: Briefing) -> HTMLBlock:
         who = join_names([b.label(x) for x in d["sources"]])
         refs = "".join(b.cite(r) for r in d["refs"])
         act = act_phrase(b, d)
+        only = "Only one independent source reports it."
+        if is_external(d):
+            refs = basis_markup(b, d)[0]
+            only = f"Only {d['origin']} event records from one publisher report it (no sentence to cite)."
         items.append((f"Is it confirmed that {html.escape(who)} {html.escape(act)} ({d['date']:%d %b}, CAMEO {d['code']})? "
-                      f"Only one independent source reports it. {refs}", f"single-source: {who} {act}"))
+                      f"{only} {refs}", f"single-source: {who} {act}"))
     speakers = set(b.statements["speaker"])
+    if b.external_on:
+        from sitrep.briefing.positions import external_stances
+
+        speakers |= set(external_stances(b)["speaker"])
     for party in main_parties(b):
         if party not in speakers:
             items.append((f"Where does {html.escape(b.label(party))} itself stand? Others address it, but the coverage "

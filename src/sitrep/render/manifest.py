@@ -11,7 +11,8 @@ rebuild to the same bytes.
 The cache key covers everything a report reads: besides the files of the articles
 in its window, a digest of the articles dated before the window (they set a
 briefing's edition number and its previous edition), of the article metadata and
-duplicate flags, of the store's actor table and metadata, and the environment that
+duplicate flags, of the store's actor table and metadata, the hashes of the imported
+event files when a report reads them (``external_events``), and the environment that
 shapes the bytes (package versions, Pango, HarfBuzz, fontconfig, font subsetter).
 The fonts a PDF embeds are recorded with their hashes and checked by file.
 """
@@ -156,6 +157,12 @@ def report_inputs(notebook: Path, params, font_subsetter: str | None = None) -> 
     }
     if store and Path(store).is_file():
         inputs.update(_store_digests(Path(store), getattr(params, "start", None), getattr(params, "end", None)))
+        if getattr(params, "external_events", False):  # imported event files the report reads: {path: sha256}
+            from sitrep.records import load_external_files
+
+            files = load_external_files(Path(store))
+            inputs["external_files"] = {f"{path} ({origin})": sha for path, origin, sha in
+                                        zip(files["path"], files["origin"], files["file_sha256"])}
     return inputs
 
 
