@@ -14,6 +14,7 @@ process is gone (:func:`sweep_kernel_files`).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import math
@@ -35,7 +36,7 @@ from sitrep.config import PROJ_ROOT, display_path
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ARROW = re.compile(r"^-*>\s*(\d+)\s?(.*)$")
 KERNEL_PREFIX = "sitrep-kernel-"
-_KERNEL_FILE = re.compile(rf"^{KERNEL_PREFIX}(\d+)-[0-9a-f]{{12}}(?:\.json|-\d+)$")
+_KERNEL_FILE = re.compile(rf"^{KERNEL_PREFIX}(\d+)-[0-9a-f]{{12}}(?:\.json|\.log|-\d+)$")
 _LEGACY_KERNEL_FILE = re.compile(rf"^{KERNEL_PREFIX}[0-9a-f]{{16}}-\d+$")  # before the owner's pid was in the name
 WATCHDOG_GRACE = 5.0  # seconds a kernel gets to stop after its cell was interrupted
 
@@ -198,6 +199,21 @@ def _kernel_manager_class(watch: _Watch):
             await super()._async_interrupt_kernel()
 
         interrupt_kernel = _async_interrupt_kernel
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw) -> None:
+            # the kernel process's own log goes to <base>.log (swept with the other kernel files), not to
+            # the build's stderr: ipykernel can log an ERROR traceback while it shuts down after a
+            # successful run (a flush on its closed IOPub pipe); cell output reaches sitrep as messages
+            with open(self._sitrep_base + ".log", "ab") as log:
+                await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self._sitrep_base + ".log")
+
+        cleanup_resources = _async_cleanup_resources
 
     return SitrepKernelManager
 
