@@ -328,9 +328,6 @@ def test_a_build_during_an_ingest_waits_and_reports_the_new_store(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="sitrep build reads the store once for the manifest and again in the kernel, "
-                   "without holding the store's lock in between (sitrep.store.store_lock): an ingest can commit "
-                   "between the reads (render/build.py, owned elsewhere)")
 def test_an_ingest_during_a_build_cannot_split_what_the_report_reads(tmp_path):
     """The build's own reads must be one state: its manifest's inputs and its content.
     The test holds a shared lock so that the ingest queues, starts the build (which

@@ -377,8 +377,6 @@ def test_a_read_only_reports_folder_keeps_the_old_report(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="render/build.py: a read-only reports/ ends in a traceback "
-                   "(OSError: Read-only file system on .locks/<name>.lock), not a one-line error (owned elsewhere)")
 def test_a_read_only_reports_folder_is_a_one_line_error(tmp_path):
     build, reports, folder, before = _old_report(tmp_path)
     got = read_only_run(reports, *build)
@@ -419,8 +417,6 @@ def test_a_full_reports_disk_keeps_the_old_report(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="render/build.py: no space left while writing the report ends in a traceback "
-                   "(OSError: [Errno 28] in _build), not a one-line error (owned elsewhere)")
 def test_a_full_reports_disk_is_a_one_line_error(tmp_path):
     lines, _, _ = full_reports_build(tmp_path)
     errors = [line for line in lines if line.startswith("err:")]

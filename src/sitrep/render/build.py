@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from sitrep.render.manifest import (
     source_date_epoch, write_manifest,
 )
 from sitrep.render.pdf import html_to_pdf
+from sitrep.store import store_lock
 
 FAILED_DIR = ".failed"
 LOCK_DIR = ".locks"
@@ -187,16 +188,38 @@ def build(
     except ValueError as err:
         raise BuildError(str(err)) from None
     out_dir = Path(out_dir)
+    try:
+        return _locked_build(notebook, params, values, name, out_dir, timeout, reuse, font_subsetter, on_wait)
+    except OSError as err:
+        if err.errno not in _NO_ROOM:
+            raise
+        where = display_path(err.filename) if err.filename else display_path(out_dir)
+        raise BuildError(f"{where}: {err.strerror}; nothing was replaced "
+                         f"(the previous {name} report, if any, is as it was)") from None
+
+
+# a reports folder that cannot take the new report: a one-line error, the old report kept
+_NO_ROOM = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM}
+
+
+def _locked_build(notebook: Path, params, values: dict, name: str, out_dir: Path, timeout: int, reuse: bool,
+                  font_subsetter: str | None, on_wait: Callable[[str], None] | None) -> BuildResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     sweep_litter(out_dir)
-    with report_lock(out_dir, name, on_wait=on_wait):
+    with report_lock(out_dir, name, on_wait=on_wait), ExitStack() as reading:
         deadline = time.monotonic() + timeout
+        store = getattr(params, "store_path", None)
+        if store is not None and Path(store).is_file():
+            # the manifest's input hashes and the kernel's reads are one state of the store:
+            # an ingest waits until the notebook has run (the kernel's own shared lock nests)
+            reading.enter_context(store_lock(store, on_wait=on_wait))
         inputs = report_inputs(notebook, params, font_subsetter)
         if reuse:
             cached = _current(out_dir, name, cache_key(inputs, values), values)
             if cached:
                 return cached
-        return _build(notebook, params, values, inputs, name, out_dir, timeout, deadline, font_subsetter)
+        return _build(notebook, params, values, inputs, name, out_dir, timeout, deadline, font_subsetter,
+                      done_reading=reading.close)
 
 
 def _current(out_dir: Path, name: str, key: str, values: dict) -> BuildResult | None:
@@ -263,7 +286,8 @@ def _check_deadline(deadline: float, timeout: int, stage: str) -> None:
 
 
 def _build(notebook: Path, params, values: dict, inputs: dict, name: str, out_dir: Path, timeout: int,
-           deadline: float, font_subsetter: str | None) -> BuildResult:
+           deadline: float, font_subsetter: str | None,
+           done_reading: Callable[[], None] = lambda: None) -> BuildResult:
     timings: dict[str, float] = {}
     dest = out_dir / name
     _no_symlink(dest, "report")
@@ -284,6 +308,7 @@ def _build(notebook: Path, params, values: dict, inputs: dict, name: str, out_di
             _no_symlink(kept, "failed notebook")
             shutil.copyfile(executed, kept)
             raise err.kept_at(display_path(kept)) from None
+        done_reading()  # rendering reads only the executed notebook
         timings["execute"] = time.perf_counter() - t0
         files["ipynb"] = executed
         fmts = list(getattr(params, "formats", ["html", "pdf"]))
