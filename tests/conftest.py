@@ -31,7 +31,7 @@ def extractor():
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """A store holding the whole sample corpus (built once per session)."""
-    from sitrep.store import update_store
+    from sitrep.ingest.update import update_store
 
     path = tmp_path_factory.mktemp("store") / "sample.duckdb"
     update_store([RAW_ARTICLES_DIR], path)

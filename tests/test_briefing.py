@@ -15,7 +15,7 @@ from sitrep.config import NOTEBOOKS_DIR, RAW_ARTICLES_DIR
 from sitrep.params import BriefingParams, ParameterError, validate
 from sitrep.records import load_table
 from sitrep.render.build import build
-from sitrep.store import update_store
+from sitrep.ingest.update import update_store
 
 from conftest import write_article
 

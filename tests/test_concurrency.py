@@ -21,7 +21,8 @@ import nbformat
 import pytest
 
 from sitrep.config import NOTEBOOKS_DIR
-from sitrep.store import StoreError, connect, lock_path, store_lock, update_store
+from sitrep.ingest.update import update_store
+from sitrep.store import StoreError, connect, lock_path, store_lock
 
 SITREP = Path(sys.executable).with_name("sitrep")
 ACTORS = ["Iran", "Israel", "Russia", "Ukraine", "Qatar", "Oman", "France", "Turkey", "Egypt", "Japan"]

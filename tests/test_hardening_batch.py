@@ -48,7 +48,7 @@ def dead_pid() -> int:
 # --- 2. never stale ---------------------------------------------------------------------------
 @pytest.mark.slow
 def test_an_article_before_a_cached_daily_rebuilds_it_and_publish_fails_until_then(corpus, tmp_path):
-    from sitrep.store import update_store
+    from sitrep.ingest.update import update_store
 
     store = tmp_path / "store.duckdb"
     update_store([corpus], store)
@@ -93,7 +93,7 @@ reports:
 
 @pytest.mark.slow
 def test_publish_names_a_changed_article_in_the_window(tmp_path):
-    from sitrep.store import update_store
+    from sitrep.ingest.update import update_store
 
     articles = tmp_path / "articles"
     path = write_article(articles, "one.md", title="One", source="Wire", published="2026-03-02",

@@ -19,7 +19,7 @@ from sitrep.briefing.selection import load_briefing
 from sitrep.config import NOTEBOOKS_DIR
 from sitrep.params import ActorProfileParams, BriefingParams, CorpusOverviewParams
 from sitrep.records import load_articles, load_table
-from sitrep.store import update_store
+from sitrep.ingest.update import update_store
 
 UNDATED_CALL = ("Russian President Vladimir Putin spoke by telephone with Turkish President Recep Tayyip Erdogan on Tuesday. "
                 "Iranian Foreign Minister Abbas Araghchi warned that Iran would respond to any attack. "

@@ -19,7 +19,8 @@ from sitrep.cli import app
 from sitrep.ingest import ArticleError, discover_files, read_articles
 from sitrep.ingest.metadata import clean_name, is_web_url
 from sitrep.records import load_articles
-from sitrep.store import StoreError, connect, update_store
+from sitrep.ingest.update import update_store
+from sitrep.store import StoreError, connect
 
 runner = CliRunner()
 

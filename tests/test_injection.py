@@ -23,7 +23,7 @@ HOSTILE_BODY = (
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
     from sitrep.render.build import build
-    from sitrep.store import update_store
+    from sitrep.ingest.update import update_store
 
     root = tmp_path_factory.mktemp("inject")
     corpus = root / "articles"

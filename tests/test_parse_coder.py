@@ -190,7 +190,8 @@ def test_an_article_in_another_language_is_stored_with_its_language_uncoded(tmp_
     from sitrep.briefing.selection import load_briefing
     from sitrep.briefing.sources import method_notes
     from sitrep.params import BriefingParams
-    from sitrep.store import connect, update_store
+    from sitrep.ingest.update import update_store
+    from sitrep.store import connect
 
     corpus = tmp_path / "articles"
     corpus.mkdir()

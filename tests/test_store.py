@@ -7,7 +7,8 @@ import shutil
 import duckdb
 import pytest
 
-from sitrep.store import connect, update_store
+from sitrep.ingest.update import update_store
+from sitrep.store import connect
 
 
 def counts(path) -> dict[str, int]:

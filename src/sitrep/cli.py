@@ -54,13 +54,25 @@ def ingest(
     store: Annotated[Path, typer.Option("--store", help="DuckDB store to write.")] = DEFAULT_STORE,
     prune: Annotated[bool, typer.Option("--prune", help="Remove files under the given folders that no longer exist.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Extraction processes (default: every core).")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="local (worker processes) or dask.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (with --executor dask).")] = None,
 ) -> None:
-    """Read articles into the store and extract their records; prints a summary."""
-    from sitrep.store import update_store
+    """Read articles into the store and extract their records; prints a summary.
 
+    Progress of each stage (scan, read, extract, duplicates) goes to stderr: a bar on a
+    terminal, a line every few seconds otherwise."""
+    from sitrep.ingest.progress import IngestProgress
+    from sitrep.ingest.update import update_store
+
+    if executor not in ("local", "dask"):
+        fail(f"--executor {executor}: expected local or dask")
+    if executor == "dask" and not scheduler:
+        fail("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     paths = paths or [RAW_ARTICLES_DIR]
     try:
-        summary = update_store(paths, store, prune=prune, progress=None if quiet else _progress("Ingesting"))
+        summary = update_store(paths, store, prune=prune, progress=None if quiet else IngestProgress(),
+                               workers=workers, executor=executor, scheduler=scheduler)
     except _known_errors() as err:
         fail(str(err))
     for warning in summary.warnings:
@@ -78,19 +90,6 @@ def ingest(
         )
     if summary.skipped:
         raise typer.Exit(EXIT_PARTIAL)
-
-
-def _progress(label: str):
-    """A progress wrapper for long loops: a rich bar on a terminal, nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
-
-    def wrap(items, total):
-        from rich.progress import track
-
-        return track(items, total=total, description=label, transient=True, console=None)
-
-    return wrap
 
 
 @app.command()

@@ -1,8 +1,8 @@
-"""The DuckDB store: schema, and writing articles with their extracted records.
+"""The DuckDB store: schema, connections, locks, and bulk writes.
 
-Third stage of the data flow (``ingest`` -> ``extract`` -> here). One call of
-:func:`update_store` is one transaction: either every new file lands with its
-records, or the store is left exactly as it was.
+Third stage of the data flow (``ingest`` -> ``extract`` -> here). What an ingest
+writes, and in which order, is decided by :mod:`sitrep.ingest.update` (one
+transaction per ingest); this module knows tables, not articles.
 
 Tables (one row per ...):
 
@@ -17,6 +17,8 @@ Tables (one row per ...):
 ``statements``  attributed statement: speaker, target, stance, sentence text
 ``figures``     reported figure (casualties): kind, value, qualifier, phrase, who gave it
 ``unknown_actors`` capitalised name the registry does not know, with its count per article
+``shingle_bands`` MinHash band key of an article's shingles (near-duplicate candidates, see
+                :mod:`sitrep.ingest.duplicates`; band -1 marks an article with no words)
 ``meta``        key/value: records fingerprint (extractor + schema), registry and codebook versions;
                 ``problems:<path>``: the bad lines of a file whose good lines are stored (JSON list)
 
@@ -43,32 +45,24 @@ import errno
 import fcntl
 import hashlib
 import io
-import json
 import os
 import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
-from sitrep import __version__
 from sitrep.config import DEFAULT_STORE, display_path
-from sitrep.extract.language import detect_language
-from sitrep.extract.records import ArticleExtraction
-from sitrep.ingest import Article, ArticleError, discover_files, read_articles
 
 if TYPE_CHECKING:
     from sitrep.extract.pipeline import Extractor
 
-NEAR_DUPLICATE_THRESHOLD = 0.6
-SHINGLE_WORDS = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -106,6 +100,8 @@ CREATE TABLE IF NOT EXISTS figures (
     phrase VARCHAR NOT NULL, according_to VARCHAR, event_date DATE);
 CREATE TABLE IF NOT EXISTS unknown_actors (
     article_id VARCHAR NOT NULL, name VARCHAR NOT NULL, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS shingle_bands (
+    article_id VARCHAR NOT NULL, band SMALLINT NOT NULL, key BIGINT NOT NULL);
 """
 
 SCHEMA_DIGEST = hashlib.sha256(SCHEMA.encode()).hexdigest()[:8]
@@ -190,7 +186,7 @@ def _open(path: Path, shown: str, read_only: bool) -> duckdb.DuckDBPyConnection:
             by = f" (process {pid.group(1)})" if pid else ""
             raise StoreError(f"{shown}: refused: the store is held by another program{by} that does not take "
                              f"sitrep's lock {_shown_lock(lock_path(path))} (a duckdb shell?); close it and retry") from None
-        raise StoreError(f"{shown}: cannot open store: {_failure_reason(err)}") from None
+        raise StoreError(f"{shown}: cannot open store: {failure_reason(err)}") from None
     except duckdb.Error as err:
         raise StoreError(f"{shown}: not a sitrep store: {_one_line(err)}") from None
     try:
@@ -199,7 +195,7 @@ def _open(path: Path, shown: str, read_only: bool) -> duckdb.DuckDBPyConnection:
             run(con, SCHEMA)
     except duckdb.Error as err:
         con.close()
-        raise StoreError(f"{shown}: cannot write the store: {_failure_reason(err)}; it was not changed") from None
+        raise StoreError(f"{shown}: cannot write the store: {failure_reason(err)}; it was not changed") from None
     except BaseException:
         con.close()
         raise
@@ -223,7 +219,7 @@ def _create(path: Path, shown: str) -> None:
             con.close()
         os.replace(tmp, path)
     except (duckdb.Error, OSError) as err:
-        raise StoreError(f"{shown}: cannot create the store: {_failure_reason(err)}") from None
+        raise StoreError(f"{shown}: cannot create the store: {failure_reason(err)}") from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             try:
@@ -545,7 +541,7 @@ def _process(pid: int) -> str:
     return f"process {pid} ({what})" if what else f"process {pid}"
 
 
-def _failure_reason(err: BaseException) -> str:
+def failure_reason(err: BaseException) -> str:
     """The cause of a failed write, short: the system's reason when there is one."""
     text = str(err)
     for reason in _IO_REASONS:
@@ -594,144 +590,7 @@ def _check_tables(con: duckdb.DuckDBPyConnection, shown: str, read_only: bool) -
                          f"it holds {held})")
 
 
-@dataclass
-class IngestSummary:
-    """What one :func:`update_store` call did."""
-
-    files_seen: int = 0
-    files_unchanged: int = 0
-    files_ingested: int = 0
-    files_pruned: int = 0
-    articles_new: int = 0
-    articles_removed: int = 0
-    articles_reextracted: int = 0
-    duplicates_merged: int = 0
-    near_duplicates: int = 0
-    articles_total: int = 0
-    skipped: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.files_ingested or self.files_pruned or self.articles_reextracted)
-
-
-def update_store(
-    paths: Iterable[Path | str],
-    store: Path | str = DEFAULT_STORE,
-    *,
-    prune: bool = False,
-    extractor: Extractor | None = None,
-    progress: Callable[[Iterable, int], Iterable] | None = None,
-) -> IngestSummary:
-    """Ingest article files into the store (one transaction) and return a summary.
-
-    Unchanged files are skipped; a changed file replaces what it held before. Bad
-    files are reported in ``summary.skipped`` and do not stop the others. With
-    ``prune``, files under the given folders that no longer exist are removed.
-    When the extraction rules or registry changed since the last ingest, every
-    article is extracted again.
-    """
-    paths = [Path(p) for p in paths]
-    summary = IngestSummary()
-    refused: list[ArticleError] = []
-    files = discover_files(paths, refused)
-    summary.skipped.extend(str(err) for err in refused)
-    summary.files_seen = len(files)
-    con = connect(store)
-    try:
-        known = dict(con.execute("SELECT path, any_value(file_sha256) FROM files GROUP BY path").fetchall())
-        earlier = _known_problems(con)
-        to_read: list[Path] = []
-        for f in files:
-            try:
-                sha = hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else None
-            except OSError:
-                sha = None  # read_articles says why
-            shown = display_path(f)
-            if sha is not None and known.get(shown) == sha:
-                summary.files_unchanged += 1
-                summary.skipped.extend(earlier.get(shown, []))  # its bad lines are still bad
-            else:
-                to_read.append(f)
-        articles: list[Article] = []
-        ingested_paths: list[str] = []
-        line_problems: dict[str, list[str]] = {}
-        warnings: dict[str, None] = {}
-        iterator = progress(to_read, len(to_read)) if progress else to_read
-        for f in iterator:
-            bad_lines: list[ArticleError] = []
-            try:
-                got = read_articles(f, bad_lines)
-            except ArticleError as err:
-                summary.skipped.append(str(err))
-                continue
-            for a in got:
-                warnings.update(dict.fromkeys(a.warnings))
-            articles.extend(got)
-            ingested_paths.append(display_path(f))
-            if bad_lines:
-                line_problems[display_path(f)] = [str(err) for err in bad_lines]
-                summary.skipped.extend(line_problems[display_path(f)])
-        summary.warnings.extend(warnings)
-        pruned: list[str] = []
-        if prune:
-            present = {display_path(f) for f in files}
-            roots = [display_path(p) for p in paths if p.is_dir()]
-            pruned = [k for k in known if k not in present and any(_under(k, r) for r in roots)]
-        if extractor is None:
-            from sitrep.extract.pipeline import shared_extractor
-
-            extractor = shared_extractor()
-        previous = first_row(con, "SELECT value FROM meta WHERE key = 'extractor'")
-        if not ingested_paths and not pruned and previous is not None and previous[0] == records_fingerprint(extractor):
-            summary.articles_total = first_row(con, "SELECT count(*) FROM articles")[0]
-            summary.near_duplicates = first_row(con, "SELECT count(near_duplicate_of) FROM articles")[0]
-            return summary  # nothing new: the store is not touched
-        run(con, "BEGIN TRANSACTION")
-        try:
-            _write(con, articles, ingested_paths, pruned, extractor, summary)
-            _record_problems(con, sorted(set(ingested_paths) | set(pruned)), line_problems)
-            run(con, "COMMIT")
-        except BaseException as err:
-            _rollback(con)
-            if isinstance(err, (duckdb.Error, OSError)):  # a full disk, a folder made read-only meanwhile ...
-                raise StoreError(f"{display_path(store)}: could not write the store ({_failure_reason(err)}); "
-                                 "the ingest was rolled back, the store holds what it held before") from err
-            raise
-        summary.articles_total = first_row(con, "SELECT count(*) FROM articles")[0]
-    finally:
-        con.close()
-    return summary
-
-
-def _rollback(con) -> None:
-    """Roll the open transaction back; after a failed COMMIT DuckDB has already done so."""
-    try:
-        run(con, "ROLLBACK")
-    except duckdb.Error:
-        pass
-
-
-PROBLEMS_KEY = "problems:"
-
-
-def _known_problems(con) -> dict[str, list[str]]:
-    """The bad lines of stored files, as recorded when they were ingested."""
-    rows = con.execute("SELECT key, value FROM meta WHERE starts_with(key, ?)", [PROBLEMS_KEY]).fetchall()
-    return {key[len(PROBLEMS_KEY):]: json.loads(value) for key, value in rows}
-
-
-def _record_problems(con, replaced: list[str], problems: dict[str, list[str]]) -> None:
-    """Remember the bad lines of files stored without them, so that a re-ingest of
-    the unchanged file still reports them (and still exits with "some skipped")."""
-    if replaced:
-        run(con, "DELETE FROM meta WHERE list_contains(?, key)", [[PROBLEMS_KEY + p for p in replaced]])
-    for path, messages in sorted(problems.items()):
-        run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [PROBLEMS_KEY + path, json.dumps(messages, ensure_ascii=False)])
-
-
-def _reset_record_tables(con) -> None:
+def reset_record_tables(con) -> None:
     """Empty the derived tables, recreating them from the current schema (records
     are always re-extracted, so a store made by an older sitrep is upgraded here)."""
     for table in (*RECORD_TABLES, "actors"):
@@ -740,62 +599,8 @@ def _reset_record_tables(con) -> None:
     _COLUMNS.clear()
 
 
-def _under(path: str, root: str) -> bool:
-    return root in ("", ".") or path == root or path.startswith(root.rstrip("/") + "/")
-
-
-def _write(con, articles: list[Article], ingested_paths: list[str], pruned: list[str], extractor: Extractor, summary: IngestSummary) -> None:
-    replaced = sorted(set(ingested_paths) | set(pruned))
-    if replaced:
-        run(con, "DELETE FROM files WHERE list_contains(?, path)", [replaced])
-    summary.files_ingested = len(ingested_paths)
-    summary.files_pruned = len(pruned)
-    file_rows = [
-        {"path": a.path, "line": a.line or 0, "file_sha256": a.file_sha256, "article_id": a.id, "format": a.format}
-        for a in articles
-    ]
-    file_rows = list({(r["path"], r["line"]): r for r in file_rows}.values())
-    _insert(con, "files", file_rows)
-    existing = {r[0] for r in con.execute("SELECT id FROM articles").fetchall()}
-    fresh: dict[str, Article] = {}
-    for a in articles:
-        if a.id in existing or a.id in fresh:
-            summary.duplicates_merged += 1
-        else:
-            fresh[a.id] = a
-    # articles no file refers to any more go, with their records
-    orphans = [r[0] for r in con.execute("SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM files)").fetchall()]
-    if orphans:
-        _delete_articles(con, orphans)
-        summary.articles_removed = len(orphans)
-    _insert(con, "articles", [_article_row(a) for a in fresh.values()])
-    summary.articles_new = len(fresh)
-    fingerprint = records_fingerprint(extractor)
-    previous = first_row(con, "SELECT value FROM meta WHERE key = 'extractor'")
-    if previous is None or previous[0] != fingerprint:
-        targets = con.execute("SELECT id, text, published, language FROM articles ORDER BY id").fetchall()
-        summary.articles_reextracted = max(0, len(targets) - len(fresh)) if previous is not None else 0
-        _reset_record_tables(con)
-    else:
-        targets = [(a.id, a.text, a.meta.published, a.meta.language or detect_language(a.text)) for a in fresh.values()]
-    # the publication date matters: roles are dated and event dates are read against it
-    _insert_records(con, ((aid, extractor.extract(text, published, language)) for aid, text, published, language in targets))
-    _refresh_actors(con, extractor)
-    _set_meta(con, {"extractor": fingerprint, "sitrep_version": __version__, **extractor.versions()})
-    summary.near_duplicates = _flag_near_duplicates(con)
-
-
-def _article_row(a: Article) -> dict:
-    return {
-        "id": a.id, "title": a.meta.title, "source": a.meta.source, "url": a.meta.url,
-        "published": a.meta.published, "language": a.meta.language or detect_language(a.text), "path": a.path,
-        "format": a.format, "text": a.text, "n_chars": len(a.text), "n_words": a.n_words,
-        "near_duplicate_of": None, "near_duplicate_similarity": None,
-    }
-
-
-def _delete_articles(con, ids: list[str]) -> None:
-    for table in RECORD_TABLES:
+def delete_articles(con, ids: list[str]) -> None:
+    for table in (*RECORD_TABLES, "shingle_bands"):
         run(con, f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
     run(con, "DELETE FROM articles WHERE list_contains(?, id)", [ids])
 
@@ -809,11 +614,17 @@ def _columns(con, table: str) -> list[str]:
     return _COLUMNS[table]
 
 
-def _insert(con, table: str, rows: list[dict]) -> None:
-    if not rows:
+def insert_rows(con, table: str, rows: list[dict]) -> None:
+    """Append ``rows`` (dicts keyed by column) to ``table`` in one statement."""
+    if rows:
+        insert_frame(con, table, pd.DataFrame.from_records(rows, columns=_columns(con, table)))
+
+
+def insert_frame(con, table: str, frame: pd.DataFrame) -> None:
+    """Append the columns of ``frame`` that ``table`` has, in one statement."""
+    if frame.empty:
         return
-    cols = _columns(con, table)
-    frame = pd.DataFrame.from_records(rows, columns=cols)
+    cols = [c for c in _columns(con, table) if c in frame.columns]
     con.register("_sitrep_rows", frame)
     try:
         quoted = ", ".join(f'"{c}"' for c in cols)
@@ -825,104 +636,9 @@ def _insert(con, table: str, rows: list[dict]) -> None:
             pass  # the transaction failed: its own error says why
 
 
-def _insert_records(con, extractions: Iterable[tuple[str, ArticleExtraction]], batch: int = 200) -> None:
-    buffers: dict[str, list[dict]] = {t: [] for t in RECORD_TABLES}
-
-    def flush() -> None:
-        for table, rows in buffers.items():
-            _insert(con, table, rows)
-            rows.clear()
-
-    for n, (aid, ex) in enumerate(extractions, start=1):
-        for s in ex.sentences:
-            buffers["sentences"].append({"article_id": aid, "sentence": s.index, "start": s.start, "end": s.end, "text": s.text})
-        for m in ex.mentions:
-            buffers["mentions"].append({"article_id": aid, "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text, "actor_id": m.actor, "how": m.how})
-        for e in ex.events:
-            buffers["events"].append({"article_id": aid, **_fields(e)})
-        for s in ex.statements:
-            buffers["statements"].append({"article_id": aid, **_fields(s)})
-        for f in ex.figures:
-            buffers["figures"].append({"article_id": aid, **_fields(f)})
-        for name, count in ex.unknown_actors.items():
-            buffers["unknown_actors"].append({"article_id": aid, "name": name, "count": count})
-        if n % batch == 0:
-            flush()
-    flush()
-
-
-def _fields(record) -> dict:
-    return {name: getattr(record, name) for name in record.__slots__}
-
-
-def _refresh_actors(con, extractor: Extractor) -> None:
-    """Every registry actor, so reports can name any of them; an actor the records
-    refer to has its role and label as of the last article that names it (one
-    canonical label per actor), the others as of the newest article."""
-    used = dict(con.execute(
-        """SELECT r.actor, max(a.published) FROM (
-               SELECT article_id, actor_id AS actor FROM mentions UNION ALL SELECT article_id, source FROM events
-               UNION ALL SELECT article_id, target FROM events UNION ALL SELECT article_id, speaker FROM statements
-               UNION ALL SELECT article_id, target FROM statements) r
-           JOIN articles a ON a.id = r.article_id WHERE r.actor IS NOT NULL GROUP BY r.actor"""
-    ).fetchall())
-    newest = first_row(con, "SELECT max(published) FROM articles")[0]
-    # provisional actors (found in the text, not in the registry files) keep the row they
-    # were stored with when the extractor of this run has not met them
-    kept = {row[0]: dict(zip(("id", "name", "type", "country", "role", "label"), row)) for row in con.execute(
-        "SELECT id, name, type, country, role, label FROM actors WHERE provisional").fetchall()}
-    run(con, "DELETE FROM actors")
-    registry = extractor.registry
-    ids = sorted({a for a, actor in registry.actors.items() if not actor.provisional} | set(used))
-
-    def reviewed(actor_id: str):
-        actor = registry.actors.get(actor_id)
-        return (actor.reviewed or registry.as_of) if actor is not None else None
-
-    def row(actor_id: str) -> dict:
-        if actor_id not in registry.actors and actor_id in kept:
-            return {**kept[actor_id], "provisional": True}
-        return extractor.actor_row(actor_id, used.get(actor_id, newest))
-
-    _insert(con, "actors", [{**row(a), "mentioned": a in used, "reviewed": reviewed(a)} for a in ids])
-
-
-def _set_meta(con, values: dict[str, str]) -> None:
+def set_meta(con, values: dict[str, str]) -> None:
     for key, value in values.items():
         run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, str(value)])
-
-
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
-    """The word n-grams of a text (for near-duplicate detection)."""
-    words = re.findall(r"\w+", text.casefold())
-    if len(words) < size:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
-
-
-def _flag_near_duplicates(con) -> int:
-    """Flag each article whose text overlaps an earlier one (by date, then id) by at
-    least ``NEAR_DUPLICATE_THRESHOLD`` (Jaccard similarity of word 5-gram shingles)."""
-    rows = con.execute("SELECT id, text FROM articles ORDER BY published NULLS LAST, id").fetchall()
-    sets = [(aid, shingles(text)) for aid, text in rows]
-    flags = []
-    for i, (aid, mine) in enumerate(sets):
-        best, best_sim = None, 0.0
-        for other, theirs in sets[:i]:
-            if not mine or not theirs:
-                continue
-            small, large = sorted((len(mine), len(theirs)))
-            if small / large < NEAR_DUPLICATE_THRESHOLD:
-                continue
-            sim = len(mine & theirs) / len(mine | theirs)
-            if sim > best_sim:
-                best, best_sim = other, sim
-        if best is not None and best_sim >= NEAR_DUPLICATE_THRESHOLD:
-            flags.append((best, round(best_sim, 3), aid))
-    run(con, "UPDATE articles SET near_duplicate_of = NULL, near_duplicate_similarity = NULL")
-    for best, sim, aid in flags:
-        run(con, "UPDATE articles SET near_duplicate_of = ?, near_duplicate_similarity = ? WHERE id = ?", [best, sim, aid])
-    return len(flags)
 
 
 def store_meta(con) -> dict[str, str]:

@@ -142,8 +142,8 @@ def basis_markup(b: Briefing, d, limit: int = 3) -> tuple[str, str]:
     """(HTML, text) of what a development rests on: citation links to article sentences,
     or, for an external record, its origin and provenance ("ICEWS story 47400351, sentence 2")."""
     if not is_external(d):
-        refs = "".join(b.cite(r) for r in d["refs"])
-        return refs, "".join(f"[{r}]" for r in d["refs"])
+        refs = b.cite_all(d["refs"])
+        return refs, b.cite_text(d["refs"])
     shown = d["provenance"][:limit]
     more = len(d["provenance"]) - len(shown)
     text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
@@ -173,7 +173,7 @@ def _line(b: Briefing, d) -> tuple[str, str]:
     """(HTML, text) of one development: sources -> act -> targets, with citations."""
     who = join_names([b.label(x) for x in d["sources"]])
     act = act_phrase(b, d)
-    refs = "".join(b.cite(r) for r in d["refs"])
+    refs = b.cite_all(d["refs"])
     flags = _flags(d)
     if b.external_on:  # origin and PLOVER category on every line; an external line cites its provenance
         origin = d["origin"] if is_external(d) else "articles"
@@ -186,7 +186,7 @@ def _line(b: Briefing, d) -> tuple[str, str]:
     markup = (f'<strong>{html.escape(who)}</strong> {html.escape(act)} '
               f'<span class="code">CAMEO {html.escape(d["code"])}</span> '
               f'<span class="flag">({html.escape("; ".join(flags))})</span> {refs}')
-    text = f"{who} {act} (CAMEO {d['code']}; {'; '.join(flags)}) " + "".join(f"[{r}]" for r in d["refs"])
+    text = f"{who} {act} (CAMEO {d['code']}; {'; '.join(flags)}) " + b.cite_text(d["refs"])
     return markup, text
 
 
@@ -219,8 +219,8 @@ def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
         flag = "single source" if indep == 1 else f"{indep} independent sources"
         more = f" (and {len(acts) - len(shown)} more)" if len(acts) > len(shown) else ""
         body = "; ".join(phrases) + more
-        cites = "".join(b.cite(r) for r in refs)
-        cited = "".join(f"[{r}]" for r in refs)
+        cites = b.cite_all(refs)
+        cited = b.cite_text(refs)
         if b.external_on:
             origin = shown[0]["origin"]
             if is_external(shown[0]):
@@ -242,21 +242,40 @@ def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
     return HTMLBlock(f'<ul class="bluf">{"".join(items)}</ul><p class="table-note">{note}</p>', "\n".join(texts))
 
 
-def key_developments(b: Briefing, per_day: int = 3) -> HTMLBlock:
-    """Chronological, grouped by event day; the most salient acts of each day."""
+PRINT_DEVELOPMENTS = 12  # lines of Key developments in the PDF: the most salient of the window
+HTML_DEVELOPMENTS = 250  # lines in the HTML (a year of news must not make a 15 MB page)
+SCREEN_ONLY = ' class="screen-only"'  # on screen (the HTML), not in print
+
+
+def key_developments(b: Briefing, per_day: int = 3, printed: int = PRINT_DEVELOPMENTS,
+                     listed: int = HTML_DEVELOPMENTS) -> HTMLBlock:
+    """Chronological, grouped by event day; the most salient acts of each day. The PDF
+    prints the ``printed`` most salient lines of the window, the HTML up to ``listed``."""
     devs = developments(b)
     if devs.empty:
         msg = "No coded development in this window."
         return HTMLBlock(f'<p class="empty-section">{msg}</p>', msg)
+    devs = devs.assign(rank=range(len(devs)))  # developments() is most salient first
+    chosen = devs.groupby("date", sort=False, group_keys=False).head(per_day)
+    chosen = chosen[chosen["rank"].rank(method="first") <= listed]
+    in_print = set(chosen.nsmallest(printed, "rank")["rank"])
     parts, texts = [], []
-    for day, group in devs.groupby("date", sort=True):
-        shown = group.head(per_day)
-        lines = [_line(b, d) for _, d in shown.iterrows()]
-        more = len(group) - len(shown)
+    for day, group in chosen.groupby("date", sort=True):
+        lines = [(_line(b, d), d["rank"] in in_print) for _, d in group.iterrows()]
+        more = int((devs["date"] == day).sum()) - len(group)
         extra = f'<li class="more">{more} further development{"s" if more > 1 else ""} of lower salience (see the trend and sources).</li>' if more > 0 else ""
-        parts.append(f'<h3 class="day">{day:%A %d %B %Y}</h3><ul class="developments">'
-                     + "".join(f"<li>{m}</li>" for m, _ in lines) + extra + "</ul>")
-        texts.append(f"{day:%d %b %Y}\n" + "\n".join(f"  - {t}" for _, t in lines))
+        day_class = "" if any(p for _, p in lines) else SCREEN_ONLY
+        parts.append(f'<div{day_class}><h3 class="day">{day:%A %d %B %Y}</h3><ul class="developments">'
+                     + "".join(f"<li{'' if p else SCREEN_ONLY}>{m}</li>" for (m, _), p in lines)
+                     + extra + "</ul></div>")
+        texts.append(f"{day:%d %b %Y}\n" + "\n".join(f"  - {t}" for (_, t), _ in lines))
+    if len(in_print) < len(chosen):
+        parts.append(f'<p class="table-note print-only">The {len(in_print)} most salient of {len(devs):,} developments '
+                     f"are printed; the HTML edition lists {len(chosen):,}.</p>")
+    if len(chosen) < len(devs):
+        parts.append(f'<p class="table-note">{len(devs) - len(chosen):,} developments of lower salience are not listed '
+                     "(they count in the trend).</p>")
+        texts.append(f"({len(devs) - len(chosen):,} developments of lower salience not listed)")
     note = ('<p class="table-note">Dates are event dates as the articles state them; <em>date of report</em> marks an act '
             "whose date the article does not give. Publication dates are in Sources and method.</p>")
     if b.external_on:

@@ -57,7 +57,8 @@ class HTMLBlock:
 
 def table(frame: pd.DataFrame, *, caption: str, note: str | None = None, numeric: Iterable[str] = (),
           html_columns: Iterable[str] = (), empty: str = "No rows.",
-          column_classes: Mapping[str, str] | None = None, breakable: bool = False) -> HTMLBlock:
+          column_classes: Mapping[str, str] | None = None, breakable: bool = False,
+          print_rows: int | None = None, html_rows: int | None = None, more: str = "rows") -> HTMLBlock:
     """A readable table: a caption, right-aligned numbers, no index.
 
     ``html_columns`` hold trusted markup (links built by sitrep); every other cell is
@@ -65,6 +66,10 @@ def table(frame: pd.DataFrame, *, caption: str, note: str | None = None, numeric
     ``path`` (file names). In print a table stays on one page unless it is long
     (more than LONG_TABLE_ROWS rows) or ``breakable`` (rows of prose that may not
     fit a page): those break between rows and repeat their header.
+
+    ``print_rows`` keeps the PDF short: later rows are on screen only (the HTML), and
+    the print says how many; ``html_rows`` bounds the HTML too (a big store), saying
+    how many rows are left out. ``more`` names what the rows are ("articles").
     """
     column_classes = dict(column_classes or {})
     numeric = set(numeric) | {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}
@@ -74,23 +79,36 @@ def table(frame: pd.DataFrame, *, caption: str, note: str | None = None, numeric
         return HTMLBlock(markup, f"{caption}: {empty}")
     num_class = ' class="num"'
     head = "".join(f'<th scope="col"{num_class if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
+    total = len(frame)
+    if html_rows is not None and total > html_rows:
+        frame = frame.head(html_rows)
     rows = []
-    for record in frame.itertuples(index=False):
+    for n, record in enumerate(frame.itertuples(index=False)):
         cells = []
         for col, value in zip(frame.columns, record):
             kind = "num" if col in numeric else column_classes.get(col)
             cls = f' class="{kind}"' if kind else ""
             shown = value if col in html_columns else esc(_fmt(value))
             cells.append(f"<td{cls}>{shown}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    size = " long" if breakable or len(frame) > LONG_TABLE_ROWS else ""
+        screen_only = print_rows is not None and n >= print_rows
+        rows.append(('<tr class="screen-only">' if screen_only else "<tr>") + "".join(cells) + "</tr>")
+    printed = len(frame) if print_rows is None else min(print_rows, len(frame))
+    size = " long" if breakable or printed > LONG_TABLE_ROWS else ""
     markup = (
         f'<table class="sitrep-table{size}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+    if printed < len(frame):
+        markup += (f'<p class="table-note print-only">{printed} of {total:,} {esc(more)} printed; the HTML edition '
+                   f"lists {len(frame):,}.</p>")
+    if len(frame) < total:
+        markup += (f'<p class="table-note">{total - len(frame):,} more {esc(more)} are not listed here '
+                   "(the store holds them all).</p>")
     if note:
         markup += f'<p class="table-note">{esc(note)}</p>'
     text = f"{caption}\n" + frame.to_string(index=False, max_rows=40)
+    if len(frame) < total:
+        text += f"\n({total - len(frame):,} more {more} not listed)"
     return HTMLBlock(markup, text)
 
 

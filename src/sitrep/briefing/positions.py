@@ -14,6 +14,8 @@ CONTACT_CODES = ("04", "036", "0311", "057")
 GENERAL = "(no named target)"
 MAX_PARTIES = 5
 MAX_ACTORS = 12
+PRINT_CONTACTS = 15  # contact rows in the PDF (the HTML lists up to HTML_CONTACTS)
+HTML_CONTACTS = 300
 
 
 # a stance an external event record states by its CAMEO code (it has no sentence to read one from)
@@ -87,7 +89,7 @@ def positions(b: Briefing) -> HTMLBlock:
                     if hits.empty:
                         continue
                 refs = sorted({b.citations.number(a, n) for a, n in zip(hits["article_id"], hits["sentence"])} - {None})
-                links = "".join(b.cite(r) for r in refs)
+                links = b.cite_all(refs)
                 parts.append(f'<span class="stance stance-{stance}">{esc(STANCE_WORDS[stance])} ×{len(refs) or len(hits)}</span> {links}')
                 tparts.append(f"{stance} x{len(refs) or len(hits)}")
             cells.append("<td>" + "<br>".join(parts) + "</td>")
@@ -203,14 +205,15 @@ def contacts_table(b: Briefing) -> HTMLBlock:
     if ext:
         note += (" The column rests on: articles (the ref cites the sentence) or an external event file (ICEWS, GDELT, "
                  "POLECAT: a coded record with no sentence to cite; the ref gives its provenance).")
-    return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note)
+    return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note,
+                 print_rows=PRINT_CONTACTS, html_rows=HTML_CONTACTS, more="contacts")
 
 
 def _refs(b: Briefing, refs: list, limit: int = 2) -> str:
     """Citation links for article sentences; the provenance of external records, as text."""
     numbers = sorted(x for x in refs if isinstance(x, int))
     named = [x for x in refs if isinstance(x, str)]
-    out = "".join(b.cite(x) for x in numbers)
+    out = b.cite_all(numbers)
     if named:
         more = len(named) - limit
         shown = "; ".join(named[:limit]) + (f"; and {more} more" if more > 0 else "")

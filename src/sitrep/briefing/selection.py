@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from sitrep.briefing.outlets import describe, load_outlets
 from sitrep.briefing.wording import cite
 from sitrep.params import BriefingParams
 from sitrep.records import (load_actors, load_articles, load_external_events, load_external_files, load_files, load_meta,
@@ -31,9 +32,26 @@ class Citations:
 
     numbers: dict[tuple[str, int], int] = field(default_factory=dict)
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # evidence number -> the number shown, in order of first citation: the evidence list holds
+    # only what the briefing cites, however many records the window has
+    shown: dict[int, int] = field(default_factory=dict)
 
     def number(self, article_id: str, sentence: int) -> int | None:
         return self.numbers.get((article_id, int(sentence)))
+
+    def show(self, ref: int | None) -> int | None:
+        """The number a citation of evidence ``ref`` shows (given on first citation)."""
+        if ref is None:
+            return None
+        return self.shown.setdefault(ref, len(self.shown) + 1)
+
+    def cited_rows(self) -> pd.DataFrame:
+        """The evidence rows cited so far, numbered and ordered as shown."""
+        if not self.shown or self.rows.empty:
+            return self.rows.iloc[0:0].assign(shown=pd.Series(dtype="int64"))
+        cited = self.rows[self.rows["ref"].isin(self.shown)].copy()
+        cited["shown"] = cited["ref"].map(self.shown)
+        return cited.sort_values("shown").reset_index(drop=True)
 
     def tip(self, ref: int | None) -> str:
         """What hovering a citation shows: outlet, date and the sentence."""
@@ -76,7 +94,21 @@ class Briefing:
 
     def cite(self, ref: int | None) -> str:
         """The citation link for evidence number ``ref`` (empty when there is none)."""
-        return cite(ref, self.citations.tip(ref))
+        return cite(self.citations.show(ref), self.citations.tip(ref))
+
+    def _in_shown_order(self, refs) -> list[int]:
+        refs = [r for r in refs if r is not None]
+        for r in refs:
+            self.citations.show(r)
+        return sorted(dict.fromkeys(refs), key=self.citations.shown.__getitem__)
+
+    def cite_all(self, refs) -> str:
+        """The citation links of ``refs``, in the order their numbers show."""
+        return "".join(self.cite(r) for r in self._in_shown_order(refs))
+
+    def cite_text(self, refs) -> str:
+        """The plain-text twin of the citations of ``refs``: "[1][4]"."""
+        return "".join(f"[{self.citations.show(r)}]" for r in self._in_shown_order(refs))
 
     @property
     def empty(self) -> bool:
@@ -120,14 +152,16 @@ def in_focus(actor_ids: pd.Series, focus: list[str], actors: pd.DataFrame) -> pd
 
 
 def independent_keys(articles: pd.DataFrame) -> pd.Series:
-    """One key per independent source: an outlet counts once, and a near-duplicate
-    (a syndicated wire copy) counts as the article it repeats."""
+    """One key per independent source: an outlet counts once, articles without a named
+    outlet count once together, and a near-duplicate (a syndicated wire copy) counts as
+    the article it repeats."""
     outlet = dict(zip(articles["id"], articles["source"]))
 
     def key(row) -> str:
         root = row["near_duplicate_of"] if isinstance(row["near_duplicate_of"], str) else row["id"]
         name = outlet.get(root, row["source"])
-        return f"outlet:{name}" if isinstance(name, str) and name else f"article:{root}"
+        # articles with no named outlet count together as one source: nothing shows they are independent
+        return f"outlet:{name}" if isinstance(name, str) and name else "outlet:(unnamed)"
 
     return articles.apply(key, axis=1) if len(articles) else pd.Series(dtype=str)
 
@@ -141,6 +175,11 @@ def load_briefing(params: BriefingParams) -> Briefing:
         articles = articles.drop(columns=["text"])
     articles["outlet"] = articles["source"].fillna(UNKNOWN_OUTLET)
     articles["independent"] = independent_keys(articles)
+    outlets = load_outlets()
+    described = [describe(outlets, name) for name in articles["source"]]
+    articles["outlet_type"] = [d[0] for d in described]
+    articles["outlet_country"] = [d[1] for d in described]
+    articles["outlet_owner"] = [d[2] for d in described]
     ids = set(articles["id"])
     actors = load_actors(store)
 

@@ -17,6 +17,8 @@ from sitrep.ingest.metadata import is_web_url
 STALE_DAYS = 2
 INERT_URL_CHARS = 120  # a url that is not linked is shown this long at most (a data: url can be megabytes)
 THIN_ARTICLES = 3
+PRINT_ARTICLES = 25  # rows of the article table in the PDF, unless more are cited
+HTML_ARTICLES = 2000  # rows of the article and file tables in the HTML
 
 
 def notices(b: Briefing) -> list[str]:
@@ -108,6 +110,9 @@ def article_table(b: Briefing) -> HTMLBlock:
     if a.empty:
         return table(a, caption="Articles used", empty="None.")
     copies = a.set_index("id")["near_duplicate_of"].dropna()
+    # the articles the briefing cites first (the PDF prints those), then the rest, each in date order
+    cited = set(b.citations.cited_rows()["article_id"])
+    a = a.assign(_cited=a["id"].isin(cited)).sort_values("_cited", ascending=False, kind="stable")
     frame = pd.DataFrame({
         "published": a["published"].map(lambda d: f"{d:%d %b %Y}" if pd.notna(d) else "undated"),
         "outlet": a["outlet"], "title": a["title"].fillna("(untitled)"),
@@ -115,9 +120,12 @@ def article_table(b: Briefing) -> HTMLBlock:
         "article id": a["id"],
         "independence": [f"copy of {copies[i]}" if i in copies else "independent" for i in a["id"]],
     })
+    n_cited = int(a["_cited"].sum())
     return table(frame, caption="Articles used (publication date, outlet, title, link, id)", html_columns=["url"],
                  column_classes={"title": "wide", "article id": "code", "url": "path"},
-                 note="The files each article came from, with their hashes, are listed under Method.")
+                 print_rows=max(n_cited, min(PRINT_ARTICLES, len(frame))), html_rows=HTML_ARTICLES, more="articles",
+                 note="Articles cited in this briefing come first. The files each article came from, with their "
+                      "hashes, are listed under Method in the HTML edition.")
 
 
 def source_link(url) -> str:
@@ -133,7 +141,7 @@ def source_link(url) -> str:
 
 def evidence_list(b: Briefing) -> HTMLBlock:
     """The numbered references every citation in the briefing points to."""
-    rows = b.citations.rows
+    rows = b.citations.cited_rows()
     if rows.empty and b.external_on and not b.external.empty:
         msg = ("No article sentence is cited: every line of this briefing rests on external event records, "
                "which carry no sentence (their files are listed above).")
@@ -144,9 +152,9 @@ def evidence_list(b: Briefing) -> HTMLBlock:
     items, texts = [], []
     for r in rows.itertuples():
         day = f"{r.published:%d %b %Y}" if pd.notna(r.published) else "undated"
-        items.append(f'<li id="ref-{r.ref}" value="{r.ref}"><span class="ref-meta">{esc(r.outlet)}, {day}, article '
+        items.append(f'<li id="ref-{r.shown}" value="{r.shown}"><span class="ref-meta">{esc(r.outlet)}, {day}, article '
                      f'<code>{esc(r.article_id)}</code> sentence {r.sentence}:</span> “{esc(r.text)}”</li>')
-        texts.append(f"[{r.ref}] {r.outlet}, {day}, {r.article_id}#{r.sentence}: {r.text}")
+        texts.append(f"[{r.shown}] {r.outlet}, {day}, {r.article_id}#{r.sentence}: {r.text}")
     return HTMLBlock('<ol class="evidence">' + "".join(items) + "</ol>", "\n".join(texts))
 
 
@@ -195,11 +203,17 @@ def method_notes(b: Briefing) -> HTMLBlock:
 
 
 def input_hashes(b: Briefing) -> HTMLBlock:
+    """The input files with their hashes: in the HTML only (the PDF says where they are)."""
     used = set(b.articles["id"])
     f = b.files[b.files["article_id"].isin(used)]
     frame = pd.DataFrame({
         "file": [p if not line else f"{p}:{line}" for p, line in zip(f["path"], f["line"])],
         "sha256": f["file_sha256"], "article id": f["article_id"],
     })
-    return table(frame, caption="Input files (sha256 of the file as ingested)", empty="No input file.",
-                 column_classes={"file": "path", "sha256": "code", "article id": "code"})
+    block = table(frame, caption="Input files (sha256 of the file as ingested)", empty="No input file.",
+                  column_classes={"file": "path", "sha256": "code", "article id": "code"},
+                  html_rows=HTML_ARTICLES, more="files")
+    where = ("Input files: the HTML edition lists each with its sha256; manifest.json holds the digest "
+             "of the articles this briefing read.")
+    return HTMLBlock(f'<div class="screen-only">{block.markup}</div><p class="table-note print-only">{esc(where)}</p>',
+                     block.text)

@@ -75,7 +75,7 @@ def open_questions(b: Briefing) -> HTMLBlock:
     top = devs[devs["single_source"]].head(3) if not devs.empty else devs
     for _, d in top.iterrows():
         who = join_names([b.label(x) for x in d["sources"]])
-        refs = "".join(b.cite(r) for r in d["refs"])
+        refs = b.cite_all(d["refs"])
         act = act_phrase(b, d)
         only = "Only one independent source reports it."
         if is_external(d):
