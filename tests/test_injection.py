@@ -1,5 +1,5 @@
-"""Article text, titles and outlet names that carry markup or code reach the HTML and
-the PDF as inert text: no script runs, no style is closed, no magic is executed,
+"""Article text, titles and outlet names that carry markup or code reach the HTML, the
+PDF and the DOCX as inert text: no script runs, no style is closed, no magic is executed,
 including in chart labels and tooltips."""
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def hostile_report(tmp_path_factory):
         f"url: https://example.org/a\n---\n{HOSTILE_BODY}", encoding="utf-8")
     store = root / "s.duckdb"
     update_store([corpus], store)
-    return build(NOTEBOOKS_DIR / "briefing.ipynb", {"store": str(store), "title": "Hostile <script>x</script>"},
-                 out_dir=root / "reports")
+    return build(NOTEBOOKS_DIR / "briefing.ipynb", {"store": str(store), "title": "Hostile <script>x</script>",
+                                                    "formats": ["html", "pdf", "docx"]}, out_dir=root / "reports")
 
 
 @pytest.mark.slow
@@ -61,3 +61,17 @@ def test_markup_in_articles_is_plain_text_in_the_pdf(hostile_report):
             action = annot.get_object().get("/A")
             if action is not None:
                 assert action.get("/S") == "/URI" and str(action["/URI"]).startswith(("http://", "https://", "#"))
+
+
+@pytest.mark.slow
+def test_markup_in_articles_is_plain_text_in_the_docx(hostile_report):
+    import zipfile
+
+    with zipfile.ZipFile(hostile_report.files["docx"]) as z:
+        names = z.namelist()
+        body = z.read("word/document.xml").decode("utf-8")
+        rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert not any(n.endswith((".bin", ".js")) or "vbaProject" in n or "activeX" in n for n in names)  # no macro, no script
+    assert "&lt;script&gt;" in body and "<script" not in body  # the characters, as text
+    assert "onerror=alert(3)" in body and "<img" not in body
+    assert "javascript:" not in rels and 'TargetMode="External"' not in rels  # no live link at all

@@ -117,7 +117,7 @@ def build(
     notebook: Annotated[Path, typer.Argument(help="Report notebook.")] = DEFAULT_NOTEBOOK,
     param: Annotated[Optional[list[str]], typer.Option("-p", "--param", help="Parameter KEY=VALUE (repeatable).")] = None,
     params_file: Annotated[Optional[Path], typer.Option("--params", help="YAML file of parameters.")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Formats to write: html,pdf.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Formats to write: html,pdf,docx (default html,pdf).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Parent folder of the report folder.")] = REPORTS_DIR,
     name: Annotated[Optional[str], typer.Option("--name", help="Report folder name (default: notebook stem).")] = None,
 ) -> None:

@@ -34,7 +34,7 @@ class ReportParams(BaseModel):
     store: str = display_path(DEFAULT_STORE)
     start: dt.date | None = None
     end: dt.date | None = None
-    formats: list[Literal["html", "pdf"]] = ["html", "pdf"]
+    formats: list[Literal["html", "pdf", "docx"]] = ["html", "pdf"]
     page_size: Literal["A4", "Letter"] = "A4"
 
     @field_validator("start", "end", mode="before")

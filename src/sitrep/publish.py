@@ -132,7 +132,7 @@ def index_page(checks: list[ReportCheck]) -> str:
     for c in checks:
         m = c.manifest
         out = {k: v["file"] for k, v in m.get("outputs", {}).items()}
-        links = " ".join(f'<a href="{html.escape(c.name)}/{html.escape(out[k])}">{k.upper()}</a>' for k in ("html", "pdf") if k in out)
+        links = " ".join(f'<a href="{html.escape(c.name)}/{html.escape(out[k])}">{k.upper()}</a>' for k in ("html", "pdf", "docx") if k in out)
         status = "valid" if c.ok else "FAILED: " + "; ".join(c.problems)
         rows.append(
             f'<tr class="{"ok" if c.ok else "bad"}"><td><strong>{html.escape(m.get("title") or c.name)}</strong><br>'

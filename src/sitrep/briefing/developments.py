@@ -29,17 +29,17 @@ import html
 
 import pandas as pd
 
+from sitrep.codes import CEASEFIRE_CODES, FORCE_ROOTS
 from sitrep.briefing.display import HTMLBlock, day_label, is_dated, table
+from sitrep.briefing.judgment import direction_bullet, scale_legend
 from sitrep.briefing.selection import ARTICLES, Briefing, in_focus
 from sitrep.briefing.wording import join_names, phrase
 
 WEIGHTS = {"severity": 0.45, "sources": 0.20, "focus": 0.20, "recency": 0.15}
 MAX_FORCE_BULLETS = 3  # the BLUF keeps room for the diplomatic response to the fighting
-CEASEFIRE_CODES = {"0256", "1056", "0871", "0872"}
 BASIS_RANK = {"stated": 0, "relative": 1, "context": 2, "published": 3}
 
 
-FORCE_ROOTS = ("18", "19", "20")
 
 
 def _specific(codes) -> str:
@@ -192,7 +192,7 @@ def _line(b: Briefing, d) -> tuple[str, str]:
 
 
 
-def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
+def bluf(b: Briefing, size: int = 3, acts_per_bullet: int = 2) -> HTMLBlock:
     """3-5 bullets, the most salient of the window: one per actor (or actors acting
     together) and day, its acts in order of salience, ranked by the best of them;
     at most three bullets of material conflict, so the political response shows."""
@@ -234,12 +234,16 @@ def bluf(b: Briefing, size: int = 5, acts_per_bullet: int = 4) -> HTMLBlock:
         items.append(f'<li><span class="date">{day:%d %b}</span> <strong>{html.escape(who)}</strong> {html.escape(body)}. '
                      f'<span class="flag">({flag})</span> {cites}</li>')
         texts.append(f"- {day:%d %b}: {who} {body}. ({flag}) " + cited)
-    note = ("Ranked by salience: severity (|Goldstein|), independent sources, focus actors and recency "
-            "(formula in Sources and method). Acts are paraphrased from coded events, not quoted.")
+    judged, judged_text = direction_bullet(b)
+    legend, legend_text = scale_legend()
+    note = ("The first bullet is an automated judgment by a stated rule (Sources and method); the others are the most "
+            "salient developments: severity (|Goldstein|), independent sources, focus actors and recency. Acts are "
+            "paraphrased from coded events, not quoted.")
     if b.external_on:
         note += (" A bullet marked <em>articles</em> cites the sentences it rests on; one marked with ICEWS, GDELT or "
                  "POLECAT rests on external event records, which carry no sentence: their provenance is given instead.")
-    return HTMLBlock(f'<ul class="bluf">{"".join(items)}</ul><p class="table-note">{note}</p>', "\n".join(texts))
+    return HTMLBlock(f'<ul class="bluf">{judged}{"".join(items)}</ul><p class="table-note">{note}</p>{legend}',
+                     "\n".join([judged_text, *texts]))
 
 
 PRINT_DEVELOPMENTS = 12  # lines of Key developments in the PDF: the most salient of the window

@@ -132,12 +132,17 @@ def key_figures(figures: Mapping[str, object], *, label: str = "Key figures") ->
     return HTMLBlock(markup, text)
 
 
+CHART_FONT = "DejaVu Sans"
+
+
 class Chart:
     """An altair chart with a caption, alt text, a static image and a data table."""
 
     def __init__(self, chart: alt.TopLevelMixin, *, caption: str, alt_text: str, data: pd.DataFrame | None = None):
         self.chart, self.caption, self.alt_text, self.data = chart, caption, alt_text, data
         self.spec = chart.to_dict()
+        # measured and drawn in the font the PDF prints (WeasyPrint draws the SVG's text with it): labels fit
+        self.spec.setdefault("config", {}).setdefault("font", CHART_FONT)
         self.spec_json = json.dumps(self.spec, sort_keys=True, separators=(",", ":"))
         self.chart_id = "chart-" + hashlib.sha256(self.spec_json.encode()).hexdigest()[:12]
 

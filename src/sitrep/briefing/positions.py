@@ -6,14 +6,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from sitrep.codes import CONTACT_CODES
 from sitrep.briefing.display import Chart, HTMLBlock, day_label, esc, is_dated, table
 from sitrep.briefing.selection import ARTICLES, Briefing
 from sitrep.briefing.wording import STANCE_ORDER, STANCE_WORDS
 
-CONTACT_CODES = ("04", "036", "0311", "057")
 GENERAL = "(no named target)"
 MAX_PARTIES = 5
 MAX_ACTORS = 12
+PRINT_ACTORS = 6  # rows of the positions matrix in the PDF
+PRINT_STATEMENTS = 5  # statements quoted in the PDF
 PRINT_CONTACTS = 15  # contact rows in the PDF (the HTML lists up to HTML_CONTACTS)
 HTML_CONTACTS = 300
 
@@ -94,7 +96,8 @@ def positions(b: Briefing) -> HTMLBlock:
                 tparts.append(f"{stance} x{len(refs) or len(hits)}")
             cells.append("<td>" + "<br>".join(parts) + "</td>")
             text_cells.append(", ".join(tparts))
-        body.append(f'<tr><th scope="row">{esc(b.label(speaker))}</th>{"".join(cells)}</tr>')
+        row_class = ' class="screen-only"' if len(body) >= PRINT_ACTORS else ""
+        body.append(f'<tr{row_class}><th scope="row">{esc(b.label(speaker))}</th>{"".join(cells)}</tr>')
         text_rows.append(f"{b.label(speaker)}: " + " | ".join(text_cells))
     markup = (f'<table class="sitrep-table positions{" long" if len(body) > 6 else ""}">'
               f"<caption>Stated positions toward the main parties (evidence count, links to the sentences)</caption>"
@@ -105,7 +108,9 @@ def positions(b: Briefing) -> HTMLBlock:
                  "external event records (condemn, accuse, threaten, praise …), not from a sentence: hover for their "
                  "provenance. The others cite article sentences." if b.external_on else "")
               + (f" {len(left_out)} further actors with fewer statements: " + esc(", ".join(b.label(a) for a in left_out)) + "." if left_out else "")
-              + "</p>")
+              + "</p>"
+              + (f'<p class="table-note print-only">The {PRINT_ACTORS} actors with the most statements are printed; the '
+                 f"HTML edition shows all {len(body)}.</p>" if len(body) > PRINT_ACTORS else ""))
     return HTMLBlock(markup, "Positions\n" + "\n".join(text_rows))
 
 
@@ -136,7 +141,8 @@ def notable_statements(b: Briefing, limit: int = 12) -> HTMLBlock:
     more = len(s) - len(shown)
     note = f"{more} further statements are in the evidence list." if more > 0 else None
     return table(pd.DataFrame(rows), caption=caption, html_columns=["ref"], note=note,
-                 column_classes={"statement (verbatim sentence)": "wide"}, breakable=True)
+                 column_classes={"statement (verbatim sentence)": "wide"}, breakable=True,
+                 print_rows=PRINT_STATEMENTS, more="statements")
 
 
 def _external_statements(b: Briefing, limit: int) -> HTMLBlock:
@@ -231,8 +237,8 @@ def contacts_chart(b: Briefing) -> Chart | HTMLBlock:
     data = (c.assign(who=c["source"].map(b.label), with_whom=c["target"].map(b.label))
             .groupby(["who", "with_whom"]).size().reset_index(name="contacts"))
     base = alt.Chart(data).encode(
-        x=alt.X("with_whom:N", title="With whom", axis=alt.Axis(labelAngle=-30, labelLimit=220)),
-        y=alt.Y("who:N", title="Who", axis=alt.Axis(labelLimit=260)),
+        x=alt.X("with_whom:N", title="With whom", axis=alt.Axis(labelAngle=-30, labelLimit=0)),
+        y=alt.Y("who:N", title="Who", axis=alt.Axis(labelLimit=0)),
     )
     chart = (base.mark_rect(color="#0b4f8a", opacity=0.85)
              + base.mark_text(color="white", fontWeight="bold").encode(text="contacts:Q")

@@ -17,7 +17,6 @@ from sitrep.ingest.metadata import is_web_url
 STALE_DAYS = 2
 INERT_URL_CHARS = 120  # a url that is not linked is shown this long at most (a data: url can be megabytes)
 THIN_ARTICLES = 3
-PRINT_ARTICLES = 25  # rows of the article table in the PDF, unless more are cited
 HTML_ARTICLES = 2000  # rows of the article and file tables in the HTML
 
 
@@ -54,7 +53,7 @@ def briefing_header(b: Briefing) -> HTMLBlock:
         ("Information cutoff", b.cutoff),
         ("Edition", f"No. {b.edition}"),
         ("Sources", f"{len(arts)} articles from {arts['independent'].nunique() if len(arts) else 0} independent sources"
-                    f"{', ' + str(arts['outlet'].nunique()) + ' outlets' if len(arts) else ''}"),
+                    f"{', ' + str(arts['outlet'].nunique()) + ' outlets' if len(arts) else ''}" + _type_summary(arts)),
         *([("External event records", _external_summary(b))] if b.external_on else []),
         ("Focus", ", ".join(b.label(a) for a in p.focus_actors) or "all actors"),
         ("Topic", ", ".join(p.topic) or "all articles"),
@@ -63,6 +62,39 @@ def briefing_header(b: Briefing) -> HTMLBlock:
     ]
     return header(title=p.title, kicker=f"Situation briefing · Edition {b.edition}", facts=facts, notices=notices(b),
                   window=f"{window_label(b)} · cutoff {b.cutoff}")
+
+
+def _type_summary(arts: pd.DataFrame) -> str:
+    """" (3 wire, 2 state-affiliated, 1 unreviewed)": outlets by type."""
+    if arts.empty:
+        return ""
+    kinds = arts.drop_duplicates("outlet")["outlet_type"].map(lambda k: k.split(" (")[0]).value_counts()
+    return " (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
+
+
+def outlet_table(b: Briefing) -> HTMLBlock:
+    """The outlets of the window: type, country, owner (from data/reference/outlets.yaml),
+    articles, and how many of those the briefing cites."""
+    a = b.articles
+    caption = "Outlets (type and country from the outlet registry; unreviewed: not in it)"
+    if a.empty:
+        return table(a, caption=caption, empty="None.")
+    cited = set(b.citations.cited_rows()["article_id"])
+    frame = (a.assign(cited=a["id"].isin(cited))
+             .groupby(["outlet", "outlet_type", "outlet_country", "outlet_owner"], dropna=False, sort=False)
+             .agg(articles=("id", "size"), cited=("cited", "sum"), languages=("language", lambda x: ", ".join(sorted(set(x)))))
+             .reset_index()
+             .sort_values(["articles", "outlet"], ascending=[False, True], kind="stable"))
+    frame = frame.rename(columns={"outlet_type": "type", "outlet_country": "country", "outlet_owner": "owner"})
+    frame["cited"] = frame["cited"].astype(int)
+    unreviewed = int((frame["type"] == "unreviewed").sum())
+    note = ("State-affiliated outlets report their state's position; wire copy reappears in other outlets (syndicated "
+            "copies count once). An article without a named outlet is 'unnamed'; all such articles together count as "
+            "one source.")
+    if unreviewed:
+        note += f" {unreviewed} outlet{'s are' if unreviewed != 1 else ' is'} not in data/reference/outlets.yaml: weigh {'them' if unreviewed != 1 else 'it'} with care."
+    return table(frame[["outlet", "type", "country", "owner", "languages", "articles", "cited"]], caption=caption,
+                 note=note, print_rows=12, html_rows=500, more="outlets")
 
 
 def _external_summary(b: Briefing) -> str:
@@ -120,12 +152,15 @@ def article_table(b: Briefing) -> HTMLBlock:
         "article id": a["id"],
         "independence": [f"copy of {copies[i]}" if i in copies else "independent" for i in a["id"]],
     })
-    n_cited = int(a["_cited"].sum())
-    return table(frame, caption="Articles used (publication date, outlet, title, link, id)", html_columns=["url"],
-                 column_classes={"title": "wide", "article id": "code", "url": "path"},
-                 print_rows=max(n_cited, min(PRINT_ARTICLES, len(frame))), html_rows=HTML_ARTICLES, more="articles",
-                 note="Articles cited in this briefing come first. The files each article came from, with their "
-                      "hashes, are listed under Method in the HTML edition.")
+    block = table(frame, caption="Articles used (publication date, outlet, title, link, id)", html_columns=["url"],
+                  column_classes={"title": "wide", "article id": "code", "url": "path"},
+                  html_rows=HTML_ARTICLES, more="articles",
+                  note="Articles cited in this briefing come first. The files each article came from, with their "
+                       "hashes, are listed under Method.")
+    where = (f"The {len(frame):,} articles of the window, with their titles and links, are listed in the HTML edition; "
+             "each endnote below names its article's outlet, date and id.")
+    return HTMLBlock(f'<div class="screen-only">{block.markup}</div><p class="table-note print-only">{esc(where)}</p>',
+                     block.text)
 
 
 def source_link(url) -> str:
@@ -181,7 +216,18 @@ def method_notes(b: Briefing) -> HTMLBlock:
                        f"than {THIN_BIN} events is a thin bin."),
         ("Salience", f"{weights} (severity = |Goldstein|/10, at least 0.4 for ceasefire calls; sources saturate at 3; "
                      "recency falls linearly over the window)."),
-        ("Independent sources", "an outlet counts once; a near-duplicate (syndicated copy) counts as the article it repeats."),
+        ("Direction and outlook", "automated judgments by stated rules (sitrep.briefing.judgment): the second half of "
+                                  "the window against the first — escalating when acts of force per day rose by a quarter "
+                                  "or more (two acts or more) or the mean Goldstein value fell by 1.0 or more, de-escalating "
+                                  "in the opposite case, unchanged otherwise; only acts whose date the article gives count, "
+                                  "and fewer than six give no judgment. The outlook term is the share of days of the second "
+                                  "half with an act of force, in ICD 203 words (never above very likely); confidence is low "
+                                  "or moderate, never high."),
+        ("Independent sources", "an outlet counts once; a near-duplicate (syndicated copy) counts as the article it repeats; "
+                                "articles without a named outlet count together as one source."),
+        ("Outlets", "types, countries and owners come from the outlet registry (data/reference/outlets.yaml); an outlet "
+                    "not in it is shown as unreviewed. The registry says what kind of source an outlet is, not whether "
+                    "a given report is accurate."),
         ("Dates", "developments carry the event date the article states (explicit, or relative to publication); "
                   "failing that, the last date the article stated, else the publication date, flagged <em>date of report</em>."),
         ("Coverage", f"languages: {esc(langs)}; {len(a)} articles, {a['outlet'].nunique() if len(a) else 0} outlets; "

@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from sitrep.codes import THREAT_ROOTS
 from sitrep.briefing.developments import act_phrase, basis_markup, developments, is_external
 from sitrep.briefing.display import HTMLBlock, day_label, is_dated, table
 from sitrep.briefing.positions import main_parties
@@ -17,7 +18,7 @@ from sitrep.briefing.wording import join_names
 
 CONDITIONAL = re.compile(r"\b(could|would|might|may|if|unless|threaten(?:s|ed)? to|vow(?:s|ed)?|warn(?:s|ed)?|risk(?:s)?|"
                          r"retaliat\w*|response|respond|escalat\w*)\b", re.I)
-THREAT_ROOTS = ("13", "15")
+PRINT_ITEMS = 6  # watch rows in the PDF
 UNKNOWN_MIN = 2
 
 
@@ -55,7 +56,7 @@ def forward_items(b: Briefing, limit: int = 12) -> HTMLBlock:
         limit = len(out)
     frame = pd.DataFrame(out[:limit])
     return table(frame, caption=caption, html_columns=["ref"], empty="No warning, threat or conditional statement in this window.",
-                 column_classes={"what was said (verbatim)": "wide"}, breakable=True)
+                 column_classes={"what was said (verbatim)": "wide"}, breakable=True, print_rows=PRINT_ITEMS, more="items")
 
 
 def _newest_first(item) -> tuple:
@@ -88,8 +89,10 @@ def open_questions(b: Briefing) -> HTMLBlock:
         from sitrep.briefing.positions import external_stances
 
         speakers |= set(external_stances(b)["speaker"])
+    killed = set(b.events.loc[b.events["code"].str.startswith("186"), "target"].dropna()) if not b.events.empty else set()
     for party in main_parties(b):
-        if party not in speakers:
+        # the dead and the former holders of an office make no statements: no question to ask
+        if party not in speakers and party not in killed and not b.label(party).lower().count("former"):
             items.append((f"Where does {html.escape(b.label(party))} itself stand? Others address it, but the coverage "
                           "records no statement of its own in this window.", f"silent party: {party}"))
     figures = b.figures

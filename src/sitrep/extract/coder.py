@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from sitrep.codes import FORCE_ROOTS
 from sitrep.extract.actors import Found
 from sitrep.extract.patterns import Pattern, PatternSet
 
-FORCE_ROOTS = {"18", "19", "20"}
 VERBAL_ROOTS = {"01", "02", "03", "04", "05", "09", "10", "11", "12", "13", "14"}
 MEDIATION = {"mediate"}
 MODALS = {"would", "could", "may", "might", "should", "can", "must", "shall", "will", "'d", "'ll", "wo", "ca"}

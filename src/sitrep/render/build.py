@@ -39,6 +39,7 @@ from sitrep.config import PROJ_ROOT, REPORTS_DIR, display_path
 from sitrep.params import ParameterError, ReportParams, load_model, validate
 from sitrep.render.environment import font_subsetter as chosen_subsetter
 from sitrep.render.execute import CellExecutionError, execute, sweep_kernel_files
+from sitrep.render.docx import html_to_docx
 from sitrep.render.html import render_page
 from sitrep.render.manifest import (
     build_manifest, cache_key, describe_changes, font_changes, outputs_intact, read_manifest, report_inputs,
@@ -329,6 +330,14 @@ def _build(notebook: Path, params, values: dict, inputs: dict, name: str, out_di
                                    subsetter=font_subsetter)
             timings["pdf"] = time.perf_counter() - t0
             _check_deadline(deadline, timeout, "writing the PDF")
+        if "docx" in fmts:
+            _check_deadline(deadline, timeout, "before the DOCX")
+            t0 = time.perf_counter()
+            print_page = print_page if "pdf" in fmts else render_page(nb, title=params.title, interactive=False,
+                                                                       page_size=params.page_size)
+            files["docx"] = work / f"{name}.docx"
+            html_to_docx(print_page, files["docx"], source_date_epoch=source_date_epoch(params, inputs))
+            timings["docx"] = time.perf_counter() - t0
         manifest = build_manifest(
             name=name, notebook=notebook, parameters=values, inputs=inputs, outputs=files, title=params.title,
             sections=section_ids(nb), pdf=pdf_info,
