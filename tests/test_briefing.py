@@ -110,6 +110,18 @@ def test_seed_alone_gives_a_bluf_naming_putins_ceasefire_call_and_condemnation(t
     assert "Thin coverage" in page  # one article: the header says so
 
 
+@pytest.mark.slow
+def test_the_bluf_opens_with_a_judgment_and_stays_short(briefing_report):
+    page = briefing_report.files["html"].read_text(encoding="utf-8")
+    bluf = re.search(r'<ul class="bluf">(.*?)</ul>', page, re.S).group(1)
+    bullets = [htmlmod.unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li[^>]*>(.*?)</li>", bluf, re.S)]
+    assert 3 <= len(bullets) <= 5
+    assert bluf.startswith('<li class="judgment">') and "(automated, " in bullets[0]
+    assert re.search(r"[↑↓→] (Escalating|De-escalating|Unchanged)", bullets[0])
+    assert sum(len(b.split()) for b in bullets) <= 120, bullets
+    assert "ICD 203" in page and "almost no chance (1–5%)" in page  # the legend of the one likelihood scale
+
+
 # --- sourcing rules on purpose-built corpora -------------------------------------------
 def _store(tmp_path, articles) -> BriefingParams:
     folder = tmp_path / "articles"

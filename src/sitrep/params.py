@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import functools
 import importlib
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -98,7 +99,9 @@ class BriefingParams(ReportParams):
     ``edition`` numbers the briefing (default: one edition per news day in the
     store up to the window's end); the information cutoff is given in ``timezone``;
     ``external_events`` adds the imported ICEWS, GDELT and POLECAT event records
-    (``sitrep import-events``) beside the events extracted from articles.
+    (``sitrep import-events``) beside the events extracted from articles;
+    ``series`` names the run of editions a briefing belongs to (what changed is told
+    against the series' previous stored edition, see :mod:`sitrep.editions`).
     """
 
     title: str = "Situation briefing"
@@ -108,6 +111,24 @@ class BriefingParams(ReportParams):
     edition: int | None = Field(None, ge=1)
     timezone: str = "UTC"
     external_events: bool = False
+    series: str = ""
+
+    @field_validator("series")
+    @classmethod
+    def _series(cls, value: str) -> str:
+        if value and not re.match(r"^[a-z0-9][a-z0-9._-]{0,63}$", value):
+            raise ValueError("use lower-case letters, digits, '.', '_' or '-' (at most 64), e.g. iran-daily")
+        return value
+
+    @property
+    def series_id(self) -> str:
+        """The series: as given, else the briefing's kind — its title, focus actors and
+        topic (so the dailies of one grid form a series, and a briefing on one party
+        another). A regex rather than a slug library: this is an internal key, not a name."""
+        if self.series:
+            return self.series
+        kind = " ".join([self.title, *self.focus_actors, *self.topic]).lower()
+        return re.sub(r"[^a-z0-9]+", "-", kind).strip("-")[:64] or "briefing"
 
     @field_validator("focus_actors", "topic", mode="before")
     @classmethod
@@ -180,13 +201,21 @@ def validate(model: type[BaseModel], values: dict) -> BaseModel:
         return model.model_validate(values)
     except ValidationError as err:
         first = err.errors()[0]
-        name = ".".join(str(x) for x in first["loc"]) or "parameters"
+        if not first["loc"]:  # a rule over several parameters (start after end): its message names them
+            raise ParameterError(str(first["msg"]).removeprefix("Value error, ")) from None
+        name = ".".join(str(x) for x in first["loc"])
         if first["type"] == "extra_forbidden":
             known = ", ".join(model.model_fields)
             raise ParameterError(f"unknown parameter '{name}' (known: {known})") from None
         value = first.get("input")
         shown = "" if isinstance(value, dict) else f" {value!r}"
         raise ParameterError(f"parameter '{name}'{shown}: {first['msg']}") from None
+
+
+def validate_namespace(model: type[BaseModel], namespace: dict) -> BaseModel:
+    """The model from a notebook's globals: every parameter the model has, by name
+    (a notebook's validation cell is one line: ``p = validate_namespace(BriefingParams, globals())``)."""
+    return validate(model, {name: namespace[name] for name in model.model_fields if name in namespace})
 
 
 def load_model(dotted: str) -> type[BaseModel]:

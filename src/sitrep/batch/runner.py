@@ -17,6 +17,7 @@ backs this up; Dask runs reports in worker threads, where no signal arrives.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import signal
@@ -29,6 +30,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import nbformat
 
 from sitrep.batch.grid import Job
 
@@ -202,9 +205,50 @@ def run_batch(jobs: list[Job], out_dir: Path, *, workers: int | None = None, exe
         raise ValueError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    from sitrep.render.build import lock_holders, sweep_litter
+    from sitrep.render.build import sweep_litter
 
     sweep_litter(out_dir)  # work folders and kernel sockets of killed builds
+    # editions of one series are built in window order, wave by wave: each compares with the one before it
+    for wave in edition_waves(jobs):
+        _run_wave(wave, out_dir, workers=workers, executor=executor, scheduler=scheduler, force=force,
+                  timeout=timeout, retries=retries, report=report, notice=notice)
+    summary.seconds = time.perf_counter() - start
+    order = {job.name: n for n, job in enumerate(jobs)}
+    summary.outcomes.sort(key=lambda o: order.get(o.name, 0))
+    return summary
+
+
+def edition_waves(jobs: list[Job]) -> list[list[Job]]:
+    """``jobs`` in waves: the n-th wave holds the n-th edition (by window end) of every
+    series of briefings (same store, same series); reports of no series go in the first.
+    Deterministic whatever the number of workers."""
+    from sitrep.render.build import resolve_parameters
+
+    keyed: dict[tuple, list[tuple]] = {}
+    waves: list[list[Job]] = [[]]
+    for n, job in enumerate(jobs):
+        try:
+            params, _ = resolve_parameters(nbformat.read(job.notebook_path, as_version=4), job.notebook_path, dict(job.params))
+        except Exception:  # noqa: BLE001 - the build reports the real problem
+            params = None
+        series = getattr(params, "series_id", None)
+        if not series:
+            waves[0].append(job)
+            continue
+        end = getattr(params, "end", None)
+        keyed.setdefault((str(params.store_path), series), []).append((end is None, end or dt.date.min, n, job))
+    for editions in keyed.values():
+        for rank, (*_, job) in enumerate(sorted(editions, key=lambda e: e[:3])):
+            while len(waves) <= rank:
+                waves.append([])
+            waves[rank].append(job)
+    return [wave for wave in waves if wave]
+
+
+def _run_wave(jobs: list[Job], out_dir: Path, *, workers, executor, scheduler, force, timeout, retries, report,
+              notice) -> None:
+    from sitrep.render.build import lock_holders
+
     if not force:  # unchanged reports are found here, without starting any worker
         from sitrep.render.build import cached_report
 
@@ -234,10 +278,6 @@ def run_batch(jobs: list[Job], out_dir: Path, *, workers: int | None = None, exe
     else:
         run_local(jobs_to_run, out_dir, workers=min(workers or os.cpu_count() or 1, len(jobs_to_run)), force=force,
                   timeout=timeout, retries=retries, report=report)
-    summary.seconds = time.perf_counter() - start
-    order = {job.name: n for n, job in enumerate(jobs)}
-    summary.outcomes.sort(key=lambda o: order.get(o.name, 0))
-    return summary
 
 
 class Progress:

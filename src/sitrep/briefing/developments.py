@@ -36,7 +36,7 @@ from sitrep.briefing.selection import ARTICLES, Briefing, in_focus
 from sitrep.briefing.wording import join_names, phrase
 
 WEIGHTS = {"severity": 0.45, "sources": 0.20, "focus": 0.20, "recency": 0.15}
-MAX_FORCE_BULLETS = 3  # the BLUF keeps room for the diplomatic response to the fighting
+MAX_FORCE_BULLETS = 2  # the BLUF keeps room for the diplomatic response to the fighting
 BASIS_RANK = {"stated": 0, "relative": 1, "context": 2, "published": 3}
 
 
@@ -192,7 +192,7 @@ def _line(b: Briefing, d) -> tuple[str, str]:
 
 
 
-def bluf(b: Briefing, size: int = 3, acts_per_bullet: int = 2) -> HTMLBlock:
+def bluf(b: Briefing, size: int = 4, acts_per_bullet: int = 3) -> HTMLBlock:
     """3-5 bullets, the most salient of the window: one per actor (or actors acting
     together) and day, its acts in order of salience, ranked by the best of them;
     at most three bullets of material conflict, so the political response shows."""

@@ -150,9 +150,8 @@ def direction(b: Briefing) -> Direction:
     late_force_days = late[force[late.index]]["day"].nunique()
     sources = b.articles["independent"].nunique() if len(b.articles) else 0
     confidence = "moderate" if len(e) >= 20 and sources >= 3 else "low"
-    reason = (f"acts of force per day {rate[0]:.1f} → {rate[1]:.1f} ({f_early} → {f_late}); mean Goldstein "
-              f"{gold[0]:+.1f} → {gold[1]:+.1f}, {first:%d %b}–{mid - dt.timedelta(days=1):%d %b} against "
-              f"{mid:%d %b}–{last:%d %b}")
+    reason = (f"force per day {rate[0]:.1f} → {rate[1]:.1f}, mean Goldstein {gold[0]:+.1f} → {gold[1]:+.1f} "
+              f"({first:%d %b}–{mid - dt.timedelta(days=1):%d %b} vs {mid:%d %b}–{last:%d %b})")
     return Direction(verdict, reason, (first, mid - dt.timedelta(days=1)), (mid, last), rate, gold,
                      late_force_days / late_days, confidence)
 
@@ -163,9 +162,8 @@ def outlook(d: Direction, scale: Scale | None = None) -> str | None:
         return None
     scale = scale or load_scale()
     term = scale.term_for(min(d.force_days_share, AUTOMATED_CEILING))
-    return (f"Further acts of force in the days after the cutoff are {term.term} ({term.low}–{term.high}%): "
-            f"force was coded on {d.force_days_share:.0%} of the days of the second half of the window "
-            "(persistence rule).")
+    return (f"More force after the cutoff: {term.term} ({term.low}–{term.high}%; force on {d.force_days_share:.0%} "
+            "of recent days).")
 
 
 def direction_bullet(b: Briefing) -> tuple[str, str]:
@@ -183,9 +181,9 @@ def direction_bullet(b: Briefing) -> tuple[str, str]:
     words = outlook(d) or ""
     head = f"{d.arrow} {d.verdict.capitalize()}"
     markup = (f'<li class="judgment"><strong class="direction direction-{d.verdict}">{esc(head)}</strong> '
-              f'<span class="flag">(automated judgment, {d.confidence} confidence)</span>: {esc(d.reason)}. '
+              f'<span class="flag">(automated, {d.confidence} confidence)</span>: {esc(d.reason)}. '
               f"{esc(words)} {b.cite_all(refs)}</li>")
-    return markup, f"- {head} (automated judgment, {d.confidence} confidence): {d.reason}. {words} {b.cite_text(refs)}"
+    return markup, f"- {head} (automated, {d.confidence} confidence): {d.reason}. {words} {b.cite_text(refs)}"
 
 
 def scale_legend() -> tuple[str, str]:

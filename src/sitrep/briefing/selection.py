@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from sitrep import editions
 from sitrep.briefing.outlets import describe, load_outlets
 from sitrep.briefing.wording import cite
+from sitrep.editions import Edition
 from sitrep.params import BriefingParams
 from sitrep.records import (load_actors, load_articles, load_external_events, load_external_files, load_files, load_meta,
                             load_table, publication_dates)
@@ -86,6 +88,8 @@ class Briefing:
     # external event records (``external_events`` on): one row per record, origin "ICEWS", "GDELT" or "POLECAT"
     external: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXTERNAL_COLUMNS))
     external_files: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the stored previous edition of the series (sitrep.editions), None for the first
+    previous: Edition | None = None
 
     def label(self, actor_id) -> str:
         if actor_id is None or (isinstance(actor_id, float) and pd.isna(actor_id)):
@@ -218,8 +222,11 @@ def load_briefing(params: BriefingParams) -> Briefing:
         if len(external):  # a store of external records only: their days bound the window
             first_day = min([d for d in (first_day, min(external["event_date"])) if d is not None])
             last_day = max([d for d in (last_day, max(external["event_date"])) if d is not None])
+    window_end = params.end or last_day
+    previous = (editions.previous(params.series_id, window_end, editions.root_for(store))
+                if hasattr(params, "series_id") else None)
     return Briefing(
-        params=params, articles=articles, events=events, statements=statements, figures=figures,
+        previous=previous, params=params, articles=articles, events=events, statements=statements, figures=figures,
         unknown=unknown, labels=dict(zip(actors["id"], actors["label"])), actors=actors, meta=load_meta(store),
         files=load_files(store), citations=citations, edition=_edition(params, store),
         cutoff=_cutoff(params, last_day), first_day=first_day, last_day=last_day, **extra,

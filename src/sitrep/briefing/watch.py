@@ -1,24 +1,30 @@
-"""What to watch: warnings, threats and conditional statements, and the open
-questions the coverage itself raises (thin sourcing, silent parties, unknown names)."""
+"""What to watch: watch items (an observable indicator, a horizon and a likelihood,
+scored by later editions), the warnings, threats and conditional statements they
+come from, and the open questions the coverage itself raises (thin sourcing, silent
+parties, unknown names)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 
 import pandas as pd
 
-from sitrep.codes import THREAT_ROOTS
+from sitrep.codes import FORCE_ROOTS, THREAT_ROOTS
 from sitrep.briefing.developments import act_phrase, basis_markup, developments, is_external
 from sitrep.briefing.display import HTMLBlock, day_label, is_dated, table
 from sitrep.briefing.positions import main_parties
-from sitrep.briefing.selection import Briefing
+from sitrep.briefing.selection import Briefing, in_focus
 from sitrep.briefing.wording import join_names
+from sitrep.editions import WatchItem
 
 CONDITIONAL = re.compile(r"\b(could|would|might|may|if|unless|threaten(?:s|ed)? to|vow(?:s|ed)?|warn(?:s|ed)?|risk(?:s)?|"
                          r"retaliat\w*|response|respond|escalat\w*)\b", re.I)
 PRINT_ITEMS = 6  # watch rows in the PDF
+HORIZON_DAYS = 7  # a watch item is checked this many days after the edition's window end
+MAX_WATCH = 8
 UNKNOWN_MIN = 2
 
 
@@ -111,3 +117,60 @@ def open_questions(b: Briefing) -> HTMLBlock:
         return HTMLBlock('<p class="empty-section">The coverage raises no open question that sitrep can detect.</p>', "none")
     markup = '<ul class="questions">' + "".join(f"<li>{m}</li>" for m, _ in items) + "</ul>"
     return HTMLBlock(markup, "\n".join(f"- {t}" for _, t in items))
+
+
+def watch_items(b: Briefing) -> list[WatchItem]:
+    """Watch items from this window's threats and shows of force (CAMEO 13, 15): "an act
+    of force by X against Y is reported by <horizon>", with a likelihood by a stated
+    rule (the ICD 203 term): likely when X (or a person or body of X) used force against
+    Y in the window, roughly even chance when X used force against anyone else,
+    unlikely otherwise."""
+    made = b.params.end or b.last_day
+    if made is None or b.empty:
+        return []
+    horizon = made + dt.timedelta(days=HORIZON_DAYS)
+    e = b.events
+    force = e[e["code"].map(lambda c: c.startswith(FORCE_ROOTS))] if not e.empty else e
+    pairs: dict[tuple[str, str | None], None] = {}
+    if not e.empty:  # threats and shows of force: will the actor act on them?
+        threats = e[e["code"].map(lambda c: c.startswith(THREAT_ROOTS)) & e["source"].notna()]
+        for r in threats.sort_values(["published", "article_id", "sentence"], ascending=[False, True, True], kind="stable").itertuples():
+            pairs.setdefault((r.source, r.target if isinstance(r.target, str) else None), None)
+    # a person or body threatens for its state: the indicator is an act of force by the state (or any of its bodies)
+    country = {a: c for a, c in zip(b.actors["id"], b.actors["country"]) if isinstance(c, str)} if len(b.actors) else {}
+    states: dict[tuple[str, str | None], str] = {}
+    for actor, target in pairs:
+        state = country.get(actor) or actor
+        states.setdefault((state, country.get(target) or target if target else None), actor)
+    pairs = states
+    items = []
+    for actor, target in list(pairs)[:MAX_WATCH]:
+        # the actor, or a person or body of it (a state's forces act for the state)
+        own = force[in_focus(force["source"], [actor], b.actors)] if not force.empty else force
+        if target is not None and not own.empty and in_focus(own["target"], [target], b.actors).any():
+            likelihood, basis = "likely", f"{b.label(actor)} used force against {b.label(target)} in this window"
+        elif not own.empty:
+            likelihood, basis = "roughly even chance", f"{b.label(actor)} used force in this window, not against this target"
+        else:
+            likelihood, basis = "unlikely", f"no act of force by {b.label(actor)} is coded in this window"
+        toward = f" against {b.label(target)}" if target else ""
+        who = b.label(actor) + (f" (threat by {b.label(pairs[(actor, target)])})" if pairs[(actor, target)] != actor else "")
+        indicator = f"an act of force (CAMEO 18–20) by {who}{toward} is reported"
+        key = f"{b.params.series_id}|{actor}|{target}|{made}"
+        items.append(WatchItem(id=hashlib.sha256(key.encode()).hexdigest()[:10], indicator=indicator, actor=actor,
+                               target=target, codes=list(FORCE_ROOTS), made=made, horizon=horizon,
+                               likelihood=likelihood, basis=basis))
+    return items
+
+
+def watch_list(b: Briefing) -> HTMLBlock:
+    """The watch items: indicator, horizon, likelihood (ICD 203 words) and its rule."""
+    items = watch_items(b)
+    caption = "Watch items (automated; checked by the next editions of this series)"
+    if not items:
+        return table(pd.DataFrame(), caption=caption, empty="No threat or warning in this window to watch.")
+    frame = pd.DataFrame([{"watch for": f"{i.indicator} by {i.horizon:%d %b %Y}", "likelihood": i.likelihood,
+                           "why (rule)": i.basis, "id": i.id} for i in items])
+    return table(frame, caption=caption, column_classes={"watch for": "wide", "id": "code"},
+                 note="Likelihood terms are those of the ICD 203 scale (legend under the BLUF). The next edition of the "
+                      "series reports whether each item happened, did not, or stays unclear, and keeps the tally by term.")

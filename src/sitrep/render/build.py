@@ -35,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 
+from sitrep import editions
 from sitrep.config import PROJ_ROOT, REPORTS_DIR, display_path
 from sitrep.params import ParameterError, ReportParams, load_model, validate
 from sitrep.render.environment import font_subsetter as chosen_subsetter
@@ -345,10 +346,17 @@ def _build(notebook: Path, params, values: dict, inputs: dict, name: str, out_di
         )
         files["manifest"] = work / "manifest.json"
         write_manifest(manifest, files["manifest"])
+        record = editions.from_outputs(nb)
         _swap_into_place(work, dest)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    if record is not None:  # what the next edition of the series compares with
+        try:
+            editions.save(record, editions.root_for(params.store_path))
+        except OSError as err:
+            raise BuildError(f"{display_path(dest)}: built, but its edition record could not be stored "
+                             f"({err.strerror}): the next edition of series '{record.series}' will not see it") from None
     final = {kind: dest / path.name for kind, path in files.items()}
     return BuildResult(name=name, folder=dest, files=final, parameters=values, timings=timings)
 

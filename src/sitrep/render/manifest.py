@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sitrep import __version__
+from sitrep import editions
 from sitrep.config import PACKAGE_DIR, PROJ_ROOT, REFERENCE_DIR, display_path
 
 OUTPUT_PACKAGES = (
@@ -157,6 +158,11 @@ def report_inputs(notebook: Path, params, font_subsetter: str | None = None) -> 
     }
     if store and Path(store).is_file():
         inputs.update(_store_digests(Path(store), getattr(params, "start", None), getattr(params, "end", None)))
+        series = getattr(params, "series_id", None)
+        if series:  # the stored previous edition the report compares with (sitrep.editions)
+            end = getattr(params, "end", None) or (inputs["store"].get("newest_article") or None)
+            end = dt.date.fromisoformat(str(end)[:10]) if end else None
+            inputs["previous_edition"] = editions.previous_digest(series, end, editions.root_for(Path(store)))
         if getattr(params, "external_events", False):  # imported event files the report reads: {path: sha256}
             from sitrep.records import load_external_files
 
