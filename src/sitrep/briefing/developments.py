@@ -154,6 +154,8 @@ def basis_markup(b: Briefing, d, limit: int = 3) -> tuple[str, str]:
 
 def act_phrase(b: Briefing, d) -> str:
     """A development's act as a phrase: "condemned Israel and the United States"."""
+    if list(d["targets"]) == ["each other"]:
+        return phrase(d["code"], d["label"], "each other", d["evidence"])
     targets = join_names([b.label(t) for t in d["targets"]])
     return phrase(d["code"], d["label"], targets or None, d["evidence"])
 
@@ -192,6 +194,31 @@ def _line(b: Briefing, d) -> tuple[str, str]:
 
 
 
+def _mirrors_merged(ranked: list) -> list:
+    """A clash reported from both sides (A fought B, B fought A, same day, same act) is
+    one bullet: "A and B fought each other"."""
+    out, dropped = [], set()
+    for n, (key, acts) in enumerate(ranked):
+        if n in dropped:
+            continue
+        d = acts[0]
+        if len(acts) == 1 and len(d["sources"]) == 1 and len(d["targets"]) == 1:
+            for m in range(n + 1, len(ranked)):
+                other = ranked[m][1]
+                o = other[0]
+                if (m not in dropped and len(other) == 1 and o["date"] == d["date"] and o["code"][:2] == d["code"][:2]
+                        and list(o["sources"]) == list(d["targets"]) and list(o["targets"]) == list(d["sources"])
+                        and key[2:] == ranked[m][0][2:]):
+                    dropped.add(m)
+                    both = {**d.to_dict(), "sources": [*d["sources"], *o["sources"]], "targets": ["each other"],
+                            "refs": sorted(set(d["refs"]) | set(o["refs"])),
+                            "independent": max(d["independent"], o["independent"])}
+                    key, acts = (key[0], tuple(both["sources"]), *key[2:]), [pd.Series(both)]
+                    break
+        out.append((key, acts))
+    return out
+
+
 def bluf(b: Briefing, size: int = 4, acts_per_bullet: int = 3) -> HTMLBlock:
     """3-5 bullets, the most salient of the window: one per actor (or actors acting
     together) and day, its acts in order of salience, ranked by the best of them;
@@ -205,7 +232,7 @@ def bluf(b: Briefing, size: int = 4, acts_per_bullet: int = 3) -> HTMLBlock:
     for _, d in devs.iterrows():  # most salient first
         origin = (d["origin"],) if b.external_on else ()  # a bullet rests on articles or on external records, not both
         bullets.setdefault((d["date"], tuple(d["sources"]), *origin), []).append(d)
-    ranked = list(bullets.items())
+    ranked = _mirrors_merged(list(bullets.items()))
     force = [b_ for b_ in ranked if b_[1][0]["quad_class"] == 4][:MAX_FORCE_BULLETS]
     chosen = [b_ for b_ in ranked if b_[1][0]["quad_class"] != 4 or b_ in force][:size]
     chosen.sort(key=lambda b_: ranked.index(b_))

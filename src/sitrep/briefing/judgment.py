@@ -151,9 +151,13 @@ def direction(b: Briefing) -> Direction:
     sources = b.articles["independent"].nunique() if len(b.articles) else 0
     confidence = "moderate" if len(e) >= 20 and sources >= 3 else "low"
     reason = (f"force per day {rate[0]:.1f} → {rate[1]:.1f}, mean Goldstein {gold[0]:+.1f} → {gold[1]:+.1f} "
-              f"({first:%d %b}–{mid - dt.timedelta(days=1):%d %b} vs {mid:%d %b}–{last:%d %b})")
+              f"({_span(first, mid - dt.timedelta(days=1))} vs {_span(mid, last)})")
     return Direction(verdict, reason, (first, mid - dt.timedelta(days=1)), (mid, last), rate, gold,
                      late_force_days / late_days, confidence)
+
+
+def _span(a: dt.date, b: dt.date) -> str:
+    return f"{a:%d %b}" if a == b else f"{a:%d %b}–{b:%d %b}"
 
 
 def outlook(d: Direction, scale: Scale | None = None) -> str | None:

@@ -149,6 +149,8 @@ def watch_items(b: Briefing) -> list[WatchItem]:
         own = force[in_focus(force["source"], [actor], b.actors)] if not force.empty else force
         if target is not None and not own.empty and in_focus(own["target"], [target], b.actors).any():
             likelihood, basis = "likely", f"{b.label(actor)} used force against {b.label(target)} in this window"
+        elif target is None and not own.empty:
+            likelihood, basis = "likely", f"{b.label(actor)} used force in this window"
         elif not own.empty:
             likelihood, basis = "roughly even chance", f"{b.label(actor)} used force in this window, not against this target"
         else:
