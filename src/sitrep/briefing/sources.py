@@ -187,7 +187,10 @@ def evidence_list(b: Briefing) -> HTMLBlock:
     items, texts = [], []
     for r in rows.itertuples():
         day = f"{r.published:%d %b %Y}" if pd.notna(r.published) else "undated"
-        items.append(f'<li id="ref-{r.shown}" value="{r.shown}"><span class="ref-meta">{esc(r.outlet)}, {day}, article '
+        outlet = esc(r.outlet)
+        if isinstance(r.url, str) and is_web_url(r.url):  # the endnote links to the article (http(s) only)
+            outlet = f'<a href="{html.escape(r.url, quote=True)}">{outlet}</a>'
+        items.append(f'<li id="ref-{r.shown}" value="{r.shown}"><span class="ref-meta">{outlet}, {day}, article '
                      f'<code>{esc(r.article_id)}</code> sentence {r.sentence}:</span> “{esc(r.text)}”</li>')
         texts.append(f"[{r.shown}] {r.outlet}, {day}, {r.article_id}#{r.sentence}: {r.text}")
     return HTMLBlock('<ol class="evidence">' + "".join(items) + "</ol>", "\n".join(texts))
