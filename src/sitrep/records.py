@@ -84,8 +84,15 @@ def load_table(store: Path, table: str, start: dt.date | None = None, end: dt.da
     order = "a.published NULLS LAST, t.article_id" + ("" if table == "unknown_actors" else ", t.sentence, t.start")
     con = connect(store, read_only=True)
     try:
+        named = ""
+        if table == "events":  # does the event's own sentence name its source (or a person or body of it)?
+            named = """, EXISTS (SELECT 1 FROM mentions m LEFT JOIN actors ma ON ma.id = m.actor_id
+                                 WHERE m.article_id = t.article_id AND m.sentence = t.sentence
+                                   AND (m.actor_id = t.source OR ma.country = t.source
+                                        OR m.actor_id = (SELECT sa.country FROM actors sa WHERE sa.id = t.source)))
+                       AS source_named"""
         frame = con.execute(
-            f"""SELECT t.*, a.published, a.source AS outlet, a.title
+            f"""SELECT t.*, a.published, a.source AS outlet, a.title{named}
                 FROM {table} t JOIN articles a ON a.id = t.article_id
                 WHERE {where} ORDER BY {order}""",
             args,

@@ -66,7 +66,7 @@ def _developments(b: Briefing) -> pd.DataFrame:
     e = b.all_events()
     ext = b.external_on  # external records beside extracted events: a line rests on one origin only
     cols = ["date", "sources", "code", "label", "targets", "goldstein", "quad_class", "refs", "outlets", "independent",
-            "single_source", "date_basis", "evidence", "salience"] + (["origin", "plover", "provenance", "records"] if ext else [])
+            "single_source", "date_basis", "evidence", "salience", "rules"] + (["origin", "plover", "provenance", "records"] if ext else [])
     if e.empty:
         return pd.DataFrame(columns=cols)
     independent = dict(zip(b.articles["id"], b.articles["independent"]))
@@ -105,7 +105,8 @@ def _developments(b: Briefing) -> pd.DataFrame:
     for act in merged.values():
         group = act.pop("rows")
         own = group[group["article_id"].notna()]
-        refs = sorted({b.citations.number(a, s) for a, s in zip(own["article_id"], own["sentence"])} - {None})
+        refs = sorted({b.citations.number(a, s) for a, s in zip(own["article_id"], own["sentence"])} - {None}
+                      | _antecedents(b, own))
         indep = {independent.get(a) for a in own["article_id"]}
         if ext and act["origin"] != ARTICLES:  # an external record: its publisher is its source
             indep = {f"{act['origin']}:{p}" for p in group["outlet"]}
@@ -125,12 +126,34 @@ def _developments(b: Briefing) -> pd.DataFrame:
             "targets": list(act["targets"]), "refs": refs, "outlets": sorted(set(group["outlet"])),
             "independent": len(indep), "single_source": len(indep) == 1,
             "date_basis": min(group["date_basis"], key=lambda x: BASIS_RANK.get(x, 9)), "salience": round(salience, 4),
+            "rules": sorted({str(x) for x in group["rule"].dropna()}) if "rule" in group else [],
             **extra,
         })
     out = pd.DataFrame(rows, columns=cols)
     out["first_source"] = out["sources"].map(lambda s: s[0])
     out = out.sort_values(["salience", "date", "first_source", "code"], ascending=[False, True, True, True], kind="stable")
     return out.drop(columns=["first_source"]).reset_index(drop=True)
+
+
+def _antecedents(b: Briefing, own: pd.DataFrame) -> set:
+    """For acts whose own sentence does not name the actor ("he was killed in the
+    strikes", the attacker read from the article), the sentence of the same article
+    that names that actor doing an act of the same kind, so that the line's citations
+    state who did it. Such a sentence is numbered among the evidence too."""
+    if own.empty or "source_named" not in own or own["source_named"].all():
+        return set()
+    e = b.events
+    out = set()
+    for r in own[~own["source_named"].astype(bool)].itertuples():
+        root = r.code[:2]
+        same = e[(e["article_id"] == r.article_id) & (e["source"] == r.source) & e["source_named"].astype(bool)]
+        same = same[same["code"].map(lambda c: c[:2] == root or (root in FORCE_ROOTS and c[:2] in FORCE_ROOTS))]
+        if not same.empty:
+            first = same.sort_values(["sentence"], kind="stable").iloc[0]
+            number = b.citations.number(first["article_id"], first["sentence"])
+            if number is not None:
+                out.add(number)
+    return out
 
 
 def is_external(d) -> bool:
