@@ -41,3 +41,35 @@ def render(page: Path, profile: Path, screenshot: Path | None = None) -> tuple[s
 
 def classes_of(dom: str, tag: str) -> list[str]:
     return re.findall(rf'<{tag}[^>]*class="([^"]*)"', dom)
+
+
+AXE_RUNNER = """
+<script>
+axe.run(document, {resultTypes: ["violations"]}).then(function (r) {
+  var out = document.createElement("pre");
+  out.id = "axe-results";
+  out.textContent = JSON.stringify(r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(function (n) { return n.target.join(" "); })};
+  }));
+  document.body.appendChild(out);
+});
+</script>
+"""
+
+
+def axe_violations(page: Path, work: Path) -> list[dict]:
+    """axe-core's violations on ``page`` (a copy with axe injected), in headless Chromium."""
+    import json
+    from importlib.resources import files
+
+    axe = files("axe_core_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / page.name
+    html = page.read_text(encoding="utf-8")
+    copy.write_text(html.replace("</body>", f"<script>{axe}</script>{AXE_RUNNER}</body>"), encoding="utf-8")
+    dom, _ = render(copy, work / "profile")
+    found = re.search(r'<pre id="axe-results">(.*?)</pre>', dom, re.S)
+    assert found, "axe-core did not report (the page did not finish loading)"
+    import html as htmlmod
+
+    return json.loads(htmlmod.unescape(found.group(1)))
