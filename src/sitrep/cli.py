@@ -14,6 +14,7 @@ import typer
 
 from sitrep import __version__
 from sitrep.config import DEFAULT_NOTEBOOK, DEFAULT_STORE, RAW_ARTICLES_DIR, REPORTS_DIR, display_path
+from sitrep.errors import SitrepError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Reproducible, sourced situation briefings from news articles.")
 
@@ -24,17 +25,6 @@ EXIT_PARTIAL = 3
 def fail(message: str, code: int = EXIT_FAILED) -> None:
     typer.echo(f"sitrep: error: {message}", err=True)
     raise typer.Exit(code)
-
-
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from sitrep.ingest import ArticleError
-    from sitrep.params import ParameterError
-    from sitrep.store import StoreError
-
-    from sitrep.extract.codebook import CodebookError
-    from sitrep.extract.registry import RegistryError
-
-    return (ArticleError, ParameterError, StoreError, RegistryError, CodebookError)
 
 
 def _version(value: bool) -> None:
@@ -73,7 +63,7 @@ def ingest(
     try:
         summary = update_store(paths, store, prune=prune, progress=None if quiet else IngestProgress(),
                                workers=workers, executor=executor, scheduler=scheduler)
-    except _known_errors() as err:
+    except SitrepError as err:
         fail(str(err))
     for warning in summary.warnings:
         typer.echo(f"sitrep: warning: {warning}", err=True)
@@ -102,7 +92,7 @@ def extract(
 
     try:
         document, skipped = extraction_json(paths)
-    except _known_errors() as err:
+    except SitrepError as err:
         fail(str(err))
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -126,8 +116,7 @@ def build(
     import yaml
 
     from sitrep.params import parse_cli_value
-    from sitrep.render.build import BuildError, build as build_report, notebook_defaults
-    from sitrep.render.execute import CellExecutionError
+    from sitrep.render.build import build as build_report, notebook_defaults
 
     try:
         overrides: dict = {}
@@ -148,7 +137,7 @@ def build(
                 overrides[key.strip()] = parse_cli_value(raw, defaults.get(key.strip()))
         formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
         result = build_report(notebook, overrides, out_dir=out, name=name, formats=formats)
-    except (BuildError, CellExecutionError, *_known_errors()) as err:
+    except SitrepError as err:
         fail(str(err))
     shown = ", ".join(display_path(p) for p in result.files.values())
     typer.echo(f"built {result.name}: {shown}")
@@ -194,13 +183,11 @@ def verify(
     report_dir: Annotated[Path, typer.Argument(help="A report folder (holding manifest.json).")],
 ) -> None:
     """Rebuild a report from its manifest into a temporary folder and compare the outputs byte for byte."""
-    from sitrep.render.build import BuildError
-    from sitrep.render.execute import CellExecutionError
-    from sitrep.render.verify import VerifyError, verify as verify_report
+    from sitrep.render.verify import verify as verify_report
 
     try:
         result = verify_report(report_dir)
-    except (VerifyError, BuildError, CellExecutionError, *_known_errors()) as err:
+    except SitrepError as err:
         fail(str(err))
     for kind, same in result.files.items():
         typer.echo(f"{kind:9} {'identical' if same else 'DIFFERENT'}")
@@ -244,11 +231,11 @@ def import_events_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
     """Import external event records into the store; bad lines are reported and skipped (exit 3)."""
-    from sitrep.interop import InteropError, import_events
+    from sitrep.interop import import_events
 
     try:
         summary = import_events(path, fmt, store)
-    except (InteropError, *_known_errors()) as err:
+    except SitrepError as err:
         fail(str(err))
     for problem in summary.problems:
         typer.echo(f"sitrep: skipped: {problem}", err=True)
@@ -271,11 +258,11 @@ def export_events_command(
     origin: Annotated[str, typer.Option("--origin", help="all, sitrep (extracted events) or external (imported ones).")] = "all",
 ) -> None:
     """Write the store's events in an event-data format."""
-    from sitrep.interop import InteropError, export_events
+    from sitrep.interop import export_events
 
     try:
         summary = export_events(fmt, out, store, origin)
-    except (InteropError, *_known_errors()) as err:
+    except SitrepError as err:
         fail(str(err))
     if summary.left_out:
         typer.echo(f"sitrep: warning: {summary.left_out} events left out: {fmt} needs a date and a CAMEO code", err=True)

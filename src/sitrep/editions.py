@@ -25,12 +25,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sitrep.config import display_path
+from sitrep.errors import SitrepError
 
 MIME = "application/vnd.sitrep.edition+json"
 SERIES = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
-class EditionError(ValueError):
+class EditionError(SitrepError, ValueError):
     """A stored edition that cannot be read (the message names the file)."""
 
 

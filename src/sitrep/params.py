@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sitrep.config import DEFAULT_STORE, PROJ_ROOT, display_path
+from sitrep.errors import SitrepError
 
 
-class ParameterError(ValueError):
+class ParameterError(SitrepError, ValueError):
     """A bad notebook parameter (one-line message naming the parameter)."""
 
 

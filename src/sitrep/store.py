@@ -59,6 +59,7 @@ import duckdb
 import pandas as pd
 
 from sitrep.config import DEFAULT_STORE, display_path
+from sitrep.errors import SitrepError
 
 if TYPE_CHECKING:
     from sitrep.extract.pipeline import Extractor
@@ -127,7 +128,7 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, args: list | None = None
     return rows[0] if rows else None
 
 
-class StoreError(RuntimeError):
+class StoreError(SitrepError, RuntimeError):
     """The store cannot be opened or written (one-line message naming the file)."""
 
 

@@ -41,6 +41,7 @@ import nbformat
 import yaml
 
 from sitrep.config import PROJ_ROOT, display_path
+from sitrep.errors import SitrepError
 from sitrep.params import ParameterError
 from sitrep.yaml_lines import PlainLineLoader
 
@@ -48,7 +49,7 @@ DEFAULT_NAME = "{notebook}"
 ENTRY_KEYS = {"notebook", "name", "params", "product", "list", "__line__"}
 
 
-class GridError(ValueError):
+class GridError(SitrepError, ValueError):
     """A grid that cannot run (message names the file and line)."""
 
 

@@ -32,6 +32,7 @@ from sitrep.codes import FORCE_ROOTS
 from sitrep.briefing.display import esc
 from sitrep.briefing.selection import Briefing
 from sitrep.config import REFERENCE_DIR, display_path
+from sitrep.errors import SitrepError
 
 LIKELIHOOD_FILE = REFERENCE_DIR / "likelihood.yaml"
 MIN_EVENTS = 6
@@ -41,7 +42,7 @@ AUTOMATED_CEILING = 0.9  # an automated persistence rule never says "almost cert
 ARROWS = {"escalating": "↑", "de-escalating": "↓", "unchanged": "→"}
 
 
-class LikelihoodError(ValueError):
+class LikelihoodError(SitrepError, ValueError):
     """A malformed likelihood scale (the message names the file)."""
 
 

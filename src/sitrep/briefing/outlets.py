@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sitrep.config import REFERENCE_DIR, display_path
+from sitrep.errors import SitrepError
 from sitrep.yaml_lines import PlainLineLoader
 
 OUTLETS_FILE = REFERENCE_DIR / "outlets.yaml"
@@ -26,7 +27,7 @@ UNREVIEWED = "unreviewed"
 UNNAMED = "unnamed"
 
 
-class OutletError(ValueError):
+class OutletError(SitrepError, ValueError):
     """A malformed outlet registry (the message names the file and line)."""
 
 

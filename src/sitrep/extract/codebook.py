@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitrep.config import CAMEO_FILE
+from sitrep.errors import SitrepError
 
 QUAD_CLASS_NAMES = {1: "Verbal cooperation", 2: "Material cooperation", 3: "Verbal conflict", 4: "Material conflict"}
 
@@ -35,7 +36,7 @@ PLOVER_BY_PREFIX = {
 }
 
 
-class CodebookError(ValueError):
+class CodebookError(SitrepError, ValueError):
     """A malformed codebook (one line naming file, line and problem)."""
 
 

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sitrep.config import REFERENCE_DIR
+from sitrep.errors import SitrepError
 from sitrep.yaml_lines import LineLoader
 
 PATTERNS_FILE = REFERENCE_DIR / "event_patterns.yaml"
@@ -35,7 +36,7 @@ _WordLoader.yaml_implicit_resolvers = {
 }
 
 
-class PatternError(ValueError):
+class PatternError(SitrepError, ValueError):
     """A malformed pattern file (one line naming file, line and problem)."""
 
 

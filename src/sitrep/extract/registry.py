@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from sitrep.config import REFERENCE_DIR, display_path
+from sitrep.errors import SitrepError
 from sitrep.yaml_lines import LineLoader
 
 STATES_FILE = REFERENCE_DIR / "states.yaml"
@@ -24,7 +25,7 @@ ACTORS_FILE = REFERENCE_DIR / "actors.yaml"
 ACTOR_TYPES = ("person", "state", "organisation", "group")
 
 
-class RegistryError(ValueError):
+class RegistryError(SitrepError, ValueError):
     """A malformed registry: one line naming file, line and problem."""
 
 

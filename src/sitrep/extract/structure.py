@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sitrep.config import REFERENCE_DIR
+from sitrep.errors import SitrepError
 from sitrep.extract.records import Sentence
 from sitrep.yaml_lines import LineLoader
 
@@ -20,7 +21,7 @@ STRUCTURE_FILE = REFERENCE_DIR / "text_structure.yaml"
 END_PUNCTUATION = re.compile(r"[.!?\"”’)\]:]$")
 
 
-class StructureError(ValueError):
+class StructureError(SitrepError, ValueError):
     """A malformed text-structure file (file, line and problem)."""
 
 

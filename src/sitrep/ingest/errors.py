@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sitrep.errors import SitrepError
+
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 
 
@@ -13,7 +15,7 @@ def one_line(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-class ArticleError(ValueError):
+class ArticleError(SitrepError, ValueError):
     """A bad input file. ``str()`` is a one-line message naming file, line and problem."""
 
     def __init__(self, path: str, problem: str, line: int | None = None):

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from sitrep.config import DEFAULT_STORE, display_path
+from sitrep.errors import SitrepError
 from sitrep.interop.formats import GDELT1_COLUMNS, GDELT2_COLUMNS, ICEWS_COLUMNS, ORIGINS, POLECAT_COLUMNS, POLECAT_REQUIRED
 from sitrep.interop.tables import PROBLEMS_KEPT, ensure_tables, register_lookups
 
@@ -31,7 +32,7 @@ IMPORT_MEMORY_LIMIT = "768MB"  # DuckDB spills what does not fit to <store>.tmp/
 _CHUNK = 8 << 20
 
 
-class InteropError(ValueError):
+class InteropError(SitrepError, ValueError):
     """An event file that cannot be imported or exported at all (one line)."""
 
 

@@ -37,6 +37,7 @@ import nbformat
 
 from sitrep import editions
 from sitrep.config import PROJ_ROOT, REPORTS_DIR, display_path
+from sitrep.errors import SitrepError
 from sitrep.params import ParameterError, ReportParams, load_model, validate
 from sitrep.render.environment import font_subsetter as chosen_subsetter
 from sitrep.render.execute import CellExecutionError, execute, sweep_kernel_files
@@ -58,7 +59,7 @@ _LITTER = re.compile(r"^\.(?P<name>[A-Za-z0-9_-][A-Za-z0-9._-]{0,199})\+(?:work|
 _LEGACY_LITTER = re.compile(r"^\.(?P<name>[A-Za-z0-9_-][A-Za-z0-9._-]*?)\.(?:old\.)?[a-z0-9_]{8}$")  # before the '+' mark
 
 
-class BuildError(RuntimeError):
+class BuildError(SitrepError, RuntimeError):
     """The report could not be built (one-line message)."""
 
 

@@ -32,6 +32,7 @@ import papermill
 from papermill.exceptions import PapermillExecutionError
 
 from sitrep.config import PROJ_ROOT, display_path
+from sitrep.errors import SitrepError
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ARROW = re.compile(r"^-*>\s*(\d+)\s?(.*)$")
@@ -51,7 +52,7 @@ class _TimeoutChatter(logging.Filter):
 logging.getLogger("papermill").addFilter(_TimeoutChatter())
 
 
-class CellExecutionError(RuntimeError):
+class CellExecutionError(SitrepError, RuntimeError):
     """A notebook cell raised: one readable line with cell number, source line and exception."""
 
     def __init__(self, notebook: str, cell: int, line: str, ename: str, evalue: str, saved: str | None = None):

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.config import display_path
+from sitrep.errors import SitrepError
 from sitrep.render.manifest import describe_changes, describe_font_differences, file_sha256, read_manifest
 
 VERIFY_PREFIX = "sitrep-verify-"
 
 
-class VerifyError(RuntimeError):
+class VerifyError(SitrepError, RuntimeError):
     """The report folder cannot be verified (no manifest, notebook gone ...)."""
 
 
