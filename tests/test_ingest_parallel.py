@@ -89,3 +89,21 @@ def test_a_dask_cluster_writes_the_same_store(corpus, serial, tmp_path):
 def test_an_unknown_executor_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown executor 'ray'"):
         update_store([RAW_ARTICLES_DIR], tmp_path / "s.duckdb", executor="ray")
+
+
+@pytest.mark.slow
+def test_half_the_files_duplicates_ingest_once_with_two_workers(tmp_path):
+    """A corpus where every second file repeats another: each text is stored once, every
+    file is recorded, and the copies are counted as merged."""
+    corpus = make_corpus(tmp_path / "c", PARALLEL_FROM, seed=8)
+    for path in sorted(corpus.glob("*.md")):
+        (corpus / f"copy-{path.name}").write_bytes(path.read_bytes())
+    store = tmp_path / "s.duckdb"
+    summary = update_store([corpus], store, workers=2)
+    assert summary.files_ingested == 2 * PARALLEL_FROM and summary.skipped == []
+    assert summary.articles_new == PARALLEL_FROM and summary.duplicates_merged == PARALLEL_FROM
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(DISTINCT article_id) FROM files").fetchone() == (2 * PARALLEL_FROM, PARALLEL_FROM)
+    finally:
+        con.close()
