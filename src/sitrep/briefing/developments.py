@@ -296,7 +296,7 @@ def bluf(b: Briefing, size: int = 4, acts_per_bullet: int = 3) -> HTMLBlock:
                      "\n".join([judged_text, *texts]))
 
 
-PRINT_DEVELOPMENTS = 12  # lines of Key developments in the PDF: the most salient of the window
+PRINT_DEVELOPMENTS = 8  # lines of Key developments in the PDF: the most salient of the window
 HTML_DEVELOPMENTS = 250  # lines in the HTML (a year of news must not make a 15 MB page)
 SCREEN_ONLY = ' class="screen-only"'  # on screen (the HTML), not in print
 

@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
-LONG_TABLE_ROWS = 12  # longer tables may break across pages (their header repeats)
+LONG_TABLE_ROWS = 6  # longer tables may break across pages (their header repeats)
 
 
 UNDATED = "undated"
@@ -138,8 +138,10 @@ CHART_FONT = "DejaVu Sans"
 class Chart:
     """An altair chart with a caption, alt text, a static image and a data table."""
 
-    def __init__(self, chart: alt.TopLevelMixin, *, caption: str, alt_text: str, data: pd.DataFrame | None = None):
+    def __init__(self, chart: alt.TopLevelMixin, *, caption: str, alt_text: str, data: pd.DataFrame | None = None,
+                 in_print: bool = True):
         self.chart, self.caption, self.alt_text, self.data = chart, caption, alt_text, data
+        self.in_print = in_print  # False: on screen only (a table beside it says the same in print)
         self.spec = chart.to_dict()
         # measured and drawn in the font the PDF prints (WeasyPrint draws the SVG's text with it): labels fit
         self.spec.setdefault("config", {}).setdefault("font", CHART_FONT)
@@ -170,7 +172,7 @@ class Chart:
             )
         spec = self.spec_json.replace("</", "<\\/")
         return (
-            f'<figure class="sitrep-chart" id="{self.chart_id}">'
+            f'<figure class="sitrep-chart{"" if self.in_print else " screen-only"}" id="{self.chart_id}">'
             f'<div class="chart-interactive" id="{self.chart_id}-vis" role="img" aria-label="{esc(self.alt_text)}"></div>'
             f'<div class="chart-static"><img src="{img}" alt="{esc(self.alt_text)}"></div>'
             f'<script type="application/vnd.sitrep.vegalite+json" data-target="{self.chart_id}-vis">{spec}</script>'

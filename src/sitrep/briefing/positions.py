@@ -14,8 +14,8 @@ from sitrep.briefing.wording import STANCE_ORDER, STANCE_WORDS
 GENERAL = "(no named target)"
 MAX_PARTIES = 5
 MAX_ACTORS = 12
-PRINT_ACTORS = 6  # rows of the positions matrix in the PDF
-PRINT_STATEMENTS = 5  # statements quoted in the PDF
+PRINT_ACTORS = 4  # rows of the positions matrix in the PDF
+PRINT_STATEMENTS = 3  # statements quoted in the PDF
 PRINT_CONTACTS = 15  # contact rows in the PDF (the HTML lists up to HTML_CONTACTS)
 HTML_CONTACTS = 300
 
@@ -99,7 +99,7 @@ def positions(b: Briefing) -> HTMLBlock:
         row_class = ' class="screen-only"' if len(body) >= PRINT_ACTORS else ""
         body.append(f'<tr{row_class}><th scope="row">{esc(b.label(speaker))}</th>{"".join(cells)}</tr>')
         text_rows.append(f"{b.label(speaker)}: " + " | ".join(text_cells))
-    markup = (f'<table class="sitrep-table positions{" long" if len(body) > 6 else ""}">'
+    markup = (f'<table class="sitrep-table positions long">'
               f"<caption>Stated positions toward the main parties (evidence count, links to the sentences)</caption>"
               f'<thead><tr><th scope="col">Actor</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               '<p class="table-note">– = no stated position: the coverage records no statement by that actor about that party '
@@ -246,4 +246,4 @@ def contacts_chart(b: Briefing) -> Chart | HTMLBlock:
     pairs = len(data)
     return Chart(chart, caption=f"Contacts between named actors (CAMEO 04 consultations and related codes); unit: reported contacts; {pairs} pair{'s' if pairs != 1 else ''}.",
                  alt_text="Matrix of who contacted whom: " + "; ".join(f"{r.who} with {r.with_whom}: {r.contacts}" for r in data.itertuples()),
-                 data=data.rename(columns={"with_whom": "with whom"}))
+                 data=data.rename(columns={"with_whom": "with whom"}), in_print=False)

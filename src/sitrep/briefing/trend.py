@@ -64,11 +64,11 @@ def trend_chart(b: Briefing) -> Chart | HTMLBlock:
                         legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=0, columns=4)),
         order=alt.Order("quad:Q"),
         tooltip=["day:O", "quad_class:N", "events:Q"],
-    ).properties(width=560, height=180, title="Events by QuadClass")
+    ).properties(width=560, height=150, title="Events by QuadClass")
     line = alt.Chart(per_day.drop(columns=["date"])).mark_line(point=True, color="#333").encode(
         x=x, y=alt.Y("goldstein_sum:Q", title="Goldstein sum"),
         tooltip=["day:O", "goldstein_sum:Q", "events:Q", "thin:N"],
-    ).properties(width=560, height=140, title="Goldstein sum per day (negative = conflict)")
+    ).properties(width=560, height=100, title="Goldstein sum per day (negative = conflict)")
     rule = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888", strokeDash=[3, 3]).encode(y="y:Q")
     charts = [bars, line + rule]
     origin_note = ""

@@ -22,7 +22,7 @@ from sitrep.editions import WatchItem
 
 CONDITIONAL = re.compile(r"\b(could|would|might|may|if|unless|threaten(?:s|ed)? to|vow(?:s|ed)?|warn(?:s|ed)?|risk(?:s)?|"
                          r"retaliat\w*|response|respond|escalat\w*)\b", re.I)
-PRINT_ITEMS = 6  # watch rows in the PDF
+PRINT_ITEMS = 4  # watch rows in the PDF
 HORIZON_DAYS = 7  # a watch item is checked this many days after the edition's window end
 MAX_WATCH = 8
 UNKNOWN_MIN = 2
@@ -173,6 +173,7 @@ def watch_list(b: Briefing) -> HTMLBlock:
         return table(pd.DataFrame(), caption=caption, empty="No threat or warning in this window to watch.")
     frame = pd.DataFrame([{"watch for": f"{i.indicator} by {i.horizon:%d %b %Y}", "likelihood": i.likelihood,
                            "why (rule)": i.basis, "id": i.id} for i in items])
-    return table(frame, caption=caption, column_classes={"watch for": "wide", "id": "code"},
+    return table(frame, caption=caption, column_classes={"watch for": "wide", "id": "code"}, print_rows=PRINT_ITEMS,
+                 more="watch items",
                  note="Likelihood terms are those of the ICD 203 scale (legend under the BLUF). The next edition of the "
                       "series reports whether each item happened, did not, or stays unclear, and keeps the tally by term.")
