@@ -116,12 +116,15 @@ def render_page(nb: nbformat.NotebookNode, *, title: str, interactive: bool = Tr
     """
     body = notebook_body(nb)
     soup = BeautifulSoup(body, "html.parser")
+    if not interactive:  # the print page leaves out what print hides anyway: less for WeasyPrint to lay out
+        for el in soup.select(".screen-only, figure.sitrep-chart details, .chart-interactive"):
+            el.decompose()
     header_el = soup.find("header", class_="report-header")
     header = ""
     if header_el is not None:
         header = str(header_el)
         header_el.decompose()
-        body = str(soup)
+    body = str(soup)
     css = (HERE / "static" / "report.css").read_text(encoding="utf-8")
     page = _environment().get_template("page.html.j2").render(
         title=title,
