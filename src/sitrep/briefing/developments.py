@@ -84,49 +84,57 @@ def _developments(b: Briefing) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     first, last = min(e["date"]), max(e["date"])
     span = max((last - first).days, 1)
+    has_rule = "rule" in e.columns
+    # plain records, grouped in Python: a year of news has tens of thousands of events, and a
+    # DataFrame per group would cost more than the grouping itself
+    groups: dict[tuple, list[dict]] = {}
+    for rec in e.to_dict("records"):
+        key = (rec["date"], rec["source"], rec["act"]) + ((rec["origin"],) if ext else ())
+        groups.setdefault(key, []).append(rec)
     acts = []
-    for keys, group in e.groupby(["date", "source", "act"] + (["origin"] if ext else []), sort=True):
+    for keys in sorted(groups):
+        group = groups[keys]
         date, source = keys[0], keys[1]
-        code = _specific(set(group["code"]))
-        main = group[group["code"] == code].iloc[0]
+        code = _specific({r["code"] for r in group})
+        main = next(r for r in group if r["code"] == code)
         acts.append({"date": date, "source": source, "code": code, "label": main["label"], "goldstein": float(main["goldstein"]),
                      "quad_class": int(main["quad_class"]), "evidence": main["evidence"],
-                     "targets": tuple(dict.fromkeys(t for t in group["target"] if isinstance(t, str))),
+                     "targets": tuple(dict.fromkeys(r["target"] for r in group if isinstance(r["target"], str))),
                      "origin": keys[3] if ext else None, "plover": main.get("plover"), "rows": group})
     merged: dict[tuple, dict] = {}
     for act in acts:
         key = (act["date"], act["code"], act["targets"], act["origin"])
         if key in merged:
             merged[key]["sources"].append(act["source"])
-            merged[key]["rows"] = pd.concat([merged[key]["rows"], act["rows"]])
+            merged[key]["rows"] = merged[key]["rows"] + act["rows"]
         else:
             merged[key] = {**act, "sources": [act["source"]]}
     rows = []
     for act in merged.values():
         group = act.pop("rows")
-        own = group[group["article_id"].notna()]
-        refs = sorted({b.citations.number(a, s) for a, s in zip(own["article_id"], own["sentence"])} - {None}
-                      | _antecedents(b, own))
-        indep = {independent.get(a) for a in own["article_id"]}
+        own = [r for r in group if isinstance(r.get("article_id"), str)]
+        refs = sorted({b.citations.number(r["article_id"], r["sentence"]) for r in own} - {None} | _antecedents(b, own))
+        indep = {independent.get(r["article_id"]) for r in own}
         if ext and act["origin"] != ARTICLES:  # an external record: its publisher is its source
-            indep = {f"{act['origin']}:{p}" for p in group["outlet"]}
+            indep = {f"{act['origin']}:{r['outlet']}" for r in group}
         severity = abs(act["goldstein"]) / 10
         if act["code"] in CEASEFIRE_CODES:
             severity = max(severity, 0.4)
         recency = 1 - (last - act["date"]).days / span if last != first else 1.0
         salience = (WEIGHTS["severity"] * severity + WEIGHTS["sources"] * min(len(indep), 3) / 3
-                    + WEIGHTS["focus"] * float(group["focus"].any()) + WEIGHTS["recency"] * recency)
+                    + WEIGHTS["focus"] * float(any(r["focus"] for r in group)) + WEIGHTS["recency"] * recency)
         extra = {}
         if ext:
             extra = {"origin": act["origin"], "plover": act["plover"] if isinstance(act["plover"], str) else "",
-                     "provenance": list(dict.fromkeys(p for p in group["provenance"] if isinstance(p, str))),
+                     "provenance": list(dict.fromkeys(r["provenance"] for r in group if isinstance(r["provenance"], str))),
                      "records": len(group)}
         rows.append({
             **{k: act[k] for k in ("date", "sources", "code", "label", "goldstein", "quad_class", "evidence")},
-            "targets": list(act["targets"]), "refs": refs, "outlets": sorted(set(group["outlet"])),
+            "targets": list(act["targets"]), "refs": refs, "outlets": sorted({r["outlet"] for r in group}),
             "independent": len(indep), "single_source": len(indep) == 1,
-            "date_basis": min(group["date_basis"], key=lambda x: BASIS_RANK.get(x, 9)), "salience": round(salience, 4),
-            "rules": sorted({str(x) for x in group["rule"].dropna()}) if "rule" in group else [],
+            "date_basis": min((r["date_basis"] for r in group), key=lambda x: BASIS_RANK.get(x, 9)),
+            "salience": round(salience, 4),
+            "rules": sorted({str(r["rule"]) for r in group if isinstance(r.get("rule"), str)}) if has_rule else [],
             **extra,
         })
     out = pd.DataFrame(rows, columns=cols)
@@ -135,24 +143,30 @@ def _developments(b: Briefing) -> pd.DataFrame:
     return out.drop(columns=["first_source"]).reset_index(drop=True)
 
 
-def _antecedents(b: Briefing, own: pd.DataFrame) -> set:
+def _antecedents(b: Briefing, own: list[dict]) -> set:
     """For acts whose own sentence does not name the actor ("he was killed in the
     strikes", the attacker read from the article), the sentence of the same article
     that names that actor doing an act of the same kind, so that the line's citations
     state who did it. Such a sentence is numbered among the evidence too."""
-    if own.empty or "source_named" not in own or own["source_named"].all():
+    unnamed = [r for r in own if "source_named" in r and not r["source_named"]]
+    if not unnamed:
         return set()
-    e = b.events
+    if "named_acts" not in b.memo:  # (article, source) -> [(sentence, code)] of acts whose sentence names the source
+        named: dict[tuple, list] = {}
+        e = b.events
+        if "source_named" in e:
+            for a, src, sent, code in e.loc[e["source_named"].astype(bool), ["article_id", "source", "sentence", "code"]].itertuples(index=False):
+                named.setdefault((a, src), []).append((int(sent), code))
+        b.memo["named_acts"] = {k: sorted(v) for k, v in named.items()}
     out = set()
-    for r in own[~own["source_named"].astype(bool)].itertuples():
-        root = r.code[:2]
-        same = e[(e["article_id"] == r.article_id) & (e["source"] == r.source) & e["source_named"].astype(bool)]
-        same = same[same["code"].map(lambda c: c[:2] == root or (root in FORCE_ROOTS and c[:2] in FORCE_ROOTS))]
-        if not same.empty:
-            first = same.sort_values(["sentence"], kind="stable").iloc[0]
-            number = b.citations.number(first["article_id"], first["sentence"])
-            if number is not None:
-                out.add(number)
+    for r in unnamed:
+        root = r["code"][:2]
+        for sentence, code in b.memo["named_acts"].get((r["article_id"], r["source"]), []):
+            if code[:2] == root or (root in FORCE_ROOTS and code[:2] in FORCE_ROOTS):
+                number = b.citations.number(r["article_id"], sentence)
+                if number is not None:
+                    out.add(number)
+                break
     return out
 
 
@@ -217,9 +231,13 @@ def _line(b: Briefing, d) -> tuple[str, str]:
 
 
 
+MIRROR_WINDOW = 60  # bullets of the BLUF ranking searched for a mirrored clash
+
+
 def _mirrors_merged(ranked: list) -> list:
     """A clash reported from both sides (A fought B, B fought A, same day, same act) is
     one bullet: "A and B fought each other"."""
+    ranked, rest = ranked[:MIRROR_WINDOW], ranked[MIRROR_WINDOW:]  # the BLUF draws from the top: no all-pairs scan
     out, dropped = [], set()
     for n, (key, acts) in enumerate(ranked):
         if n in dropped:
@@ -239,7 +257,7 @@ def _mirrors_merged(ranked: list) -> list:
                     key, acts = (key[0], tuple(both["sources"]), *key[2:]), [pd.Series(both)]
                     break
         out.append((key, acts))
-    return out
+    return out + rest
 
 
 def bluf(b: Briefing, size: int = 4, acts_per_bullet: int = 3) -> HTMLBlock:

@@ -204,9 +204,10 @@ def contacts_table(b: Briefing) -> HTMLBlock:
             row["refs"].append(ref)
         if external and r["provenance"] not in row["refs"]:
             row["refs"].append(r["provenance"])
+    # only the rows the HTML lists get citation numbers (the evidence list holds what is shown)
     rows = [{**{k: v for k, v in row.items() if k not in ("readouts", "refs")},
              "readout / account": "; ".join(row["readouts"]),
-             "ref": _refs(b, row["refs"])} for row in merged.values()]
+             "ref": _refs(b, row["refs"]) if n < HTML_CONTACTS else ""} for n, row in enumerate(merged.values())]
     note = "A call reported from both sides is one contact; each side's account is listed."
     if ext:
         note += (" The column rests on: articles (the ref cites the sentence) or an external event file (ICEWS, GDELT, "

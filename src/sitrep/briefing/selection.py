@@ -22,6 +22,7 @@ from sitrep.records import (load_actors, load_articles, load_external_events, lo
                             load_table, publication_dates)
 
 UNKNOWN_OUTLET = "unknown outlet"
+MAX_CITES = 3  # citations shown per line; the rest are counted
 ARTICLES = "articles"  # the origin of an event extracted from an article (external ones: "ICEWS", "GDELT", "POLECAT")
 EXTERNAL_COLUMNS = ["origin", "source", "target", "source_name", "target_name", "code", "label", "goldstein", "quad_class",
                     "plover", "event_date", "published", "date_basis", "provenance", "publisher", "outlet", "path",
@@ -37,6 +38,7 @@ class Citations:
     # evidence number -> the number shown, in order of first citation: the evidence list holds
     # only what the briefing cites, however many records the window has
     shown: dict[int, int] = field(default_factory=dict)
+    _by_ref: dict | None = field(default=None, repr=False)
 
     def number(self, article_id: str, sentence: int) -> int | None:
         return self.numbers.get((article_id, int(sentence)))
@@ -57,12 +59,15 @@ class Citations:
 
     def tip(self, ref: int | None) -> str:
         """What hovering a citation shows: outlet, date and the sentence."""
-        row = self.rows[self.rows["ref"] == ref]
-        if ref is None or row.empty:
+        if ref is None or self.rows.empty:
             return ""
-        r = row.iloc[0]
-        day = f"{r['published']:%d %b %Y}" if pd.notna(r["published"]) else "undated"
-        return f"{r['outlet']}, {day}: {r['text']}"
+        if self._by_ref is None:
+            self._by_ref = {r.ref: r for r in self.rows.itertuples(index=False)}
+        r = self._by_ref.get(ref)
+        if r is None:
+            return ""
+        day = f"{r.published:%d %b %Y}" if pd.notna(r.published) else "undated"
+        return f"{r.outlet}, {day}: {r.text}"
 
 
 @dataclass
@@ -100,19 +105,26 @@ class Briefing:
         """The citation link for evidence number ``ref`` (empty when there is none)."""
         return cite(self.citations.show(ref), self.citations.tip(ref))
 
-    def _in_shown_order(self, refs) -> list[int]:
-        refs = [r for r in refs if r is not None]
-        for r in refs:
+    def _in_shown_order(self, refs) -> tuple[list[int], int]:
+        """The first MAX_CITES of ``refs`` (by evidence number: the earliest sentences),
+        numbered and in shown order, and how many more there are."""
+        refs = sorted(dict.fromkeys(r for r in refs if r is not None))
+        kept, more = refs[:MAX_CITES], max(0, len(refs) - MAX_CITES)
+        for r in kept:
             self.citations.show(r)
-        return sorted(dict.fromkeys(refs), key=self.citations.shown.__getitem__)
+        return sorted(kept, key=self.citations.shown.__getitem__), more
 
     def cite_all(self, refs) -> str:
-        """The citation links of ``refs``, in the order their numbers show."""
-        return "".join(self.cite(r) for r in self._in_shown_order(refs))
+        """The citation links of ``refs``, in the order their numbers show; beyond
+        MAX_CITES, how many more sentences say the same (the evidence list stays short)."""
+        kept, more = self._in_shown_order(refs)
+        extra = f'<span class="more-refs" title="{more} more sentences state this">+{more}</span>' if more else ""
+        return "".join(self.cite(r) for r in kept) + extra
 
     def cite_text(self, refs) -> str:
-        """The plain-text twin of the citations of ``refs``: "[1][4]"."""
-        return "".join(f"[{self.citations.show(r)}]" for r in self._in_shown_order(refs))
+        """The plain-text twin of the citations of ``refs``: "[1][4]+2"."""
+        kept, more = self._in_shown_order(refs)
+        return "".join(f"[{self.citations.show(r)}]" for r in kept) + (f"+{more}" if more else "")
 
     @property
     def empty(self) -> bool:

@@ -32,13 +32,24 @@ def forward_items(b: Briefing, limit: int = 12) -> HTMLBlock:
     """Warnings, threats and conditional statements, newest first."""
     caption = "Warnings, threats and conditional statements"
     rows = []
-    for _, r in b.statements[b.statements["stance"] == "warn"].iterrows():
+
+    def newest(frame: pd.DataFrame) -> pd.DataFrame:
+        """The newest rows that can make the list (a year of news holds thousands)."""
+        if frame.empty:
+            return frame
+        order = frame.assign(_d=frame["published"].map(lambda d: d if is_dated(d) else dt.date.min))
+        return order.sort_values(["_d", "article_id", "sentence"], ascending=False, kind="stable").head(limit * 4)
+
+    for _, r in newest(b.statements[b.statements["stance"] == "warn"]).iterrows():
         rows.append((r, "warning", b.label(r["speaker"])))
-    for _, r in b.events[b.events["code"].map(lambda c: c.startswith(THREAT_ROOTS))].iterrows() if not b.events.empty else []:
+    threats = b.events[b.events["code"].map(lambda c: c.startswith(THREAT_ROOTS))] if not b.events.empty else b.events
+    for _, r in newest(threats).iterrows():
         rows.append((r, "threat" if r["code"].startswith("13") else "force posture", b.label(r["source"])))
-    for _, r in b.statements[b.statements["stance"] != "warn"].iterrows():
-        if CONDITIONAL.search(r["text"]):
-            rows.append((r, "conditional", b.label(r["speaker"])))
+    others = b.statements[b.statements["stance"] != "warn"] if not b.statements.empty else b.statements
+    if not others.empty:
+        others = others[others["text"].map(lambda t: bool(CONDITIONAL.search(t)))]
+    for _, r in newest(others).iterrows():
+        rows.append((r, "conditional", b.label(r["speaker"])))
     out, seen = [], set()
     for r, kind, who in sorted(rows, key=_newest_first, reverse=True):
         key = (r["article_id"], r["sentence"])
