@@ -31,7 +31,7 @@ from sitrep.ingest.errors import ArticleError
 from sitrep.ingest.metadata import Article
 from sitrep.ingest.progress import IngestProgress, no_progress
 from sitrep.ingest.readers import discover_files, read_articles
-from sitrep.ingest.workers import Task, default_workers, extract_all
+from sitrep.ingest.workers import Task, chunks, default_workers, extract_all
 from sitrep.store import (
     RECORD_TABLES, SCHEMA, StoreError, connect, delete_articles, failure_reason, first_row, insert_frame, insert_rows,
     records_fingerprint,
@@ -266,20 +266,9 @@ def _sign_rest(con, ids: set[str]) -> list[str]:
     """Band keys for stored articles not extracted in this run that have none yet
     (a store made before near-duplicate bands existed)."""
     ordered = sorted(ids)
-    for task_batch in _batched(_tasks(con, ordered, set()), BATCH):
+    for task_batch in chunks(_tasks(con, ordered, set()), BATCH):
         insert_frame(con, "shingle_bands", bands_frame([(t.article_id, band_keys(t.text)) for t in task_batch]))
     return ordered
-
-
-def _batched(items: Iterator, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _flush(con, buffers: dict[str, list[dict]], bands: list[tuple[str, list[int]]]) -> None:

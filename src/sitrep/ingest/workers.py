@@ -58,7 +58,7 @@ def extract_chunk(tasks: list[Task], extractor: Extractor | None = None) -> list
              band_keys(t.text) if t.sign else None) for t in tasks]
 
 
-def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+def chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
     chunk: list[Task] = []
     for task in tasks:
         chunk.append(task)
@@ -81,7 +81,7 @@ def extract_all(tasks: Iterable[Task], total: int, *, extractor: Extractor, work
         yield from _on_dask(tasks, scheduler, advance)
         return
     if workers <= 1 or total < PARALLEL_FROM or custom:
-        for chunk in _chunks(tasks, CHUNK):
+        for chunk in chunks(tasks, CHUNK):
             results = extract_chunk(chunk, extractor)
             advance(len(results))
             yield from results
@@ -94,7 +94,7 @@ def extract_all(tasks: Iterable[Task], total: int, *, extractor: Extractor, work
 def _windowed(submit: Callable[[list[Task]], Future], tasks: Iterable[Task], workers: int,
               advance: Callable[[int], None]) -> Iterator[Result]:
     pending: deque = deque()
-    for chunk in _chunks(tasks, CHUNK):
+    for chunk in chunks(tasks, CHUNK):
         pending.append(submit(chunk))
         if len(pending) >= workers * IN_FLIGHT:
             results = pending.popleft().result()
